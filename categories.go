@@ -1,0 +1,85 @@
+package loggerjs
+
+import (
+	"log/slog"
+	"strings"
+)
+
+// CategoryKey is the key of the attr that Category returns, and the key
+// under which codecs write a record's dotted category.
+const CategoryKey = "logger"
+
+// MetaCategory is the category of the records loggerjs writes about itself:
+// sink failures, middleware panics, dropped records, bad configuration.
+var MetaCategory = []string{"loggerjs", "meta"}
+
+// categoryValue is the value of a Category attr. It is a slog.LogValuer, so
+// a handler that is not ours resolves it to the dotted name.
+type categoryValue struct {
+	names  []string
+	dotted string
+}
+
+func (c *categoryValue) LogValue() slog.Value { return slog.StringValue(c.dotted) }
+
+// Category returns an attr that extends the category of a loggerjs handler
+// instead of adding a field:
+//
+//	db := logger.With(loggerjs.Category("db"))  // app -> app.db
+//
+// Several names extend it by several levels. A handler that is not a
+// loggerjs handler renders the attr as logger=db.
+func Category(names ...string) slog.Attr {
+	names = append([]string(nil), names...)
+	return slog.Attr{Key: CategoryKey, Value: slog.AnyValue(&categoryValue{names: names, dotted: strings.Join(names, ".")})}
+}
+
+// Child returns a logger whose category is l's extended by names. It is
+// l.With(Category(names...)).
+func Child(l *slog.Logger, names ...string) *slog.Logger {
+	return l.With(Category(names...))
+}
+
+// asCategory reports the names carried by a Category attr.
+func asCategory(a slog.Attr) ([]string, bool) {
+	if a.Value.Kind() != slog.KindLogValuer {
+		return nil, false
+	}
+	c, ok := a.Value.Any().(*categoryValue)
+	if !ok {
+		return nil, false
+	}
+	return c.names, true
+}
+
+// lazyMessage is the value of a LazyMessage attr.
+type lazyMessage func() string
+
+func (f lazyMessage) LogValue() slog.Value { return slog.StringValue(f()) }
+
+// LazyMessageKey is the key under which a handler that is not ours renders
+// a LazyMessage attr.
+const LazyMessageKey = "message"
+
+// LazyMessage returns an attr that supplies the record's message from f.
+// A loggerjs handler calls f at most once, after middleware has had its
+// chance to drop the record, and only when a sink reads the message:
+//
+//	logger.Debug("", loggerjs.LazyMessage(func() string { return dump(state) }))
+//
+// The message passed to the logging call, if not empty, wins over f. A
+// handler that is not ours renders the attr as message=<f()>.
+func LazyMessage(f func() string) slog.Attr {
+	return slog.Attr{Key: LazyMessageKey, Value: slog.AnyValue(lazyMessage(f))}
+}
+
+func asLazyMessage(a slog.Attr) (func() string, bool) {
+	if a.Value.Kind() != slog.KindLogValuer {
+		return nil, false
+	}
+	f, ok := a.Value.Any().(lazyMessage)
+	return f, ok
+}
+
+// joinCategory returns the dotted form of a category.
+func joinCategory(names []string) string { return strings.Join(names, ".") }

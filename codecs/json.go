@@ -1,0 +1,450 @@
+package codecs
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"math"
+	"reflect"
+	"runtime"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/loggerjs/loggerjs"
+)
+
+// JSONOptions configure the JSON codec. A nil *JSONOptions means the
+// defaults.
+type JSONOptions struct {
+	// AddSource adds a "source" object with the function, file and line of
+	// the logging call, as slog.HandlerOptions.AddSource does.
+	AddSource bool
+	// ReplaceAttr rewrites or removes attrs before they are written, with
+	// the contract of slog.HandlerOptions.ReplaceAttr. It is also called for
+	// the built-in "time", "level", "source" and "msg" attrs, and for
+	// "logger" on records that have a category. Attrs bound with With are
+	// passed once, when the logger's scope is first encoded.
+	ReplaceAttr func(groups []string, a slog.Attr) slog.Attr
+}
+
+// JSONCodec writes one JSON object per line (NDJSON). For a record with no
+// category its output parses to the same object as slog.JSONHandler's
+// with the same options; a category adds "logger":"app.db" after "msg".
+// Levels are named by loggerjs.LevelName, so -8 is "TRACE" and 12 "FATAL".
+//
+// Where slog.JSONHandler would write invalid JSON (a time whose year has
+// more than four digits) or panic into the caller (a panicking
+// ReplaceAttr), JSONCodec writes an error marker in place. A panicking
+// LogValue is written as "!PANIC: LogValue: <value>" rather than with
+// slog's stack dump.
+type JSONCodec struct {
+	addSource bool
+	replace   func([]string, slog.Attr) slog.Attr
+}
+
+var _ loggerjs.Codec = (*JSONCodec)(nil)
+
+// JSON returns a JSON codec.
+func JSON(opts *JSONOptions) *JSONCodec {
+	c := &JSONCodec{}
+	if opts != nil {
+		c.addSource, c.replace = opts.AddSource, opts.ReplaceAttr
+	}
+	return c
+}
+
+// ContentType returns "application/x-ndjson".
+func (c *JSONCodec) ContentType() string { return "application/x-ndjson" }
+
+// Append appends r as one JSON object and a newline.
+func (c *JSONCodec) Append(dst []byte, r *loggerjs.Record) []byte {
+	s := jsonState{c: c, r: r, buf: append(dst, '{')}
+	if c.replace != nil {
+		s.groups = groupsPool.Get().(*[]string)
+		defer s.freeGroups()
+	}
+	if !r.Time.IsZero() {
+		if c.replace == nil {
+			s.key(slog.TimeKey)
+			s.time(r.Time.Round(0))
+		} else {
+			s.attr(slog.Time(slog.TimeKey, r.Time.Round(0)))
+		}
+	}
+	if c.replace == nil {
+		s.key(slog.LevelKey)
+		s.buf = append(s.buf, '"')
+		s.buf = loggerjs.AppendLevelName(s.buf, r.Level)
+		s.buf = append(s.buf, '"')
+	} else {
+		s.attr(slog.Any(slog.LevelKey, r.Level))
+	}
+	if c.addSource {
+		s.attr(slog.Any(slog.SourceKey, sourceOf(r.PC)))
+	}
+	if c.replace == nil {
+		s.key(slog.MessageKey)
+		s.str(r.Message())
+	} else {
+		s.attr(slog.String(slog.MessageKey, r.Message()))
+	}
+	if name := r.CategoryName(); name != "" {
+		if c.replace == nil {
+			s.key(loggerjs.CategoryKey)
+			s.str(name)
+		} else {
+			s.attr(slog.String(loggerjs.CategoryKey, name))
+		}
+	}
+
+	sc := c.scope(r.Scope)
+	if len(sc.pre) > 0 {
+		s.buf = append(s.buf, ',')
+		s.buf = append(s.buf, sc.pre...)
+		s.sep = sc.pre[len(sc.pre)-1] != '{'
+	}
+	open := sc.nOpen
+	if r.NumAttrs() > 0 {
+		if s.groups != nil {
+			*s.groups = append((*s.groups)[:0], sc.groups[:sc.nOpen]...)
+		}
+		pos, sep := len(s.buf), s.sep
+		for _, g := range sc.groups[sc.nOpen:] {
+			s.openGroup(g)
+		}
+		empty := true
+		r.Attrs(func(a slog.Attr) bool {
+			if s.attr(a) {
+				empty = false
+			}
+			return true
+		})
+		if empty {
+			s.buf, s.sep = s.buf[:pos], sep
+		} else {
+			open = len(sc.groups)
+		}
+	}
+	for range open {
+		s.buf = append(s.buf, '}')
+	}
+	return append(s.buf, '}', '\n')
+}
+
+// jsonScope is the encoded form of a bound scope.
+type jsonScope struct {
+	pre    []byte   // bound attrs, with the groups they are in opened
+	nOpen  int      // groups opened in pre
+	groups []string // every group open at the scope
+}
+
+var emptyJSONScope = &jsonScope{}
+
+func (c *JSONCodec) scope(sc *loggerjs.Scope) *jsonScope {
+	if sc == nil {
+		return emptyJSONScope
+	}
+	return sc.Cache(c, c.buildScope).(*jsonScope)
+}
+
+func (c *JSONCodec) buildScope(sc *loggerjs.Scope) any {
+	parent := c.scope(sc.Parent())
+	if sc.Group() != "" {
+		return &jsonScope{pre: parent.pre, nOpen: parent.nOpen, groups: sc.Groups()}
+	}
+	s := jsonState{c: c, buf: bytes.Clone(parent.pre)}
+	s.sep = len(s.buf) > 0 && s.buf[len(s.buf)-1] != '{'
+	if c.replace != nil {
+		gs := append([]string(nil), parent.groups[:parent.nOpen]...)
+		s.groups = &gs
+	}
+	for _, g := range sc.Groups()[parent.nOpen:] {
+		s.openGroup(g)
+	}
+	wrote := false
+	for _, a := range sc.Attrs() {
+		if s.attr(a) {
+			wrote = true
+		}
+	}
+	if !wrote {
+		return &jsonScope{pre: parent.pre, nOpen: parent.nOpen, groups: sc.Groups()}
+	}
+	return &jsonScope{pre: s.buf, nOpen: len(sc.Groups()), groups: sc.Groups()}
+}
+
+var groupsPool = sync.Pool{New: func() any {
+	s := make([]string, 0, 8)
+	return &s
+}}
+
+// jsonState is the state of one Append.
+type jsonState struct {
+	c      *JSONCodec
+	r      *loggerjs.Record // nil while encoding a scope
+	buf    []byte
+	sep    bool      // a comma goes before the next key
+	groups *[]string // open groups, kept only for ReplaceAttr
+}
+
+func (s *jsonState) freeGroups() {
+	*s.groups = (*s.groups)[:0]
+	groupsPool.Put(s.groups)
+}
+
+func (s *jsonState) fallback() { s.r.CodecFallback() }
+
+func (s *jsonState) key(k string) {
+	if s.sep {
+		s.buf = append(s.buf, ',')
+	}
+	s.str(k)
+	s.buf = append(s.buf, ':')
+	s.sep = true
+}
+
+func (s *jsonState) str(v string) {
+	var bad bool
+	if s.buf, bad = appendJSONString(s.buf, v); bad {
+		s.fallback()
+	}
+}
+
+func (s *jsonState) openGroup(name string) {
+	s.key(name)
+	s.buf = append(s.buf, '{')
+	s.sep = false
+	if s.groups != nil {
+		*s.groups = append(*s.groups, name)
+	}
+}
+
+func (s *jsonState) closeGroup() {
+	s.buf = append(s.buf, '}')
+	s.sep = true
+	if s.groups != nil {
+		*s.groups = (*s.groups)[:len(*s.groups)-1]
+	}
+}
+
+// attr appends one attr and reports whether it wrote anything.
+func (s *jsonState) attr(a slog.Attr) bool {
+	a.Value = s.resolve(a.Value)
+	if s.c.replace != nil && a.Value.Kind() != slog.KindGroup {
+		a = s.replaceAttr(a)
+		a.Value = s.resolve(a.Value)
+	}
+	if a.Key == "" && a.Value.Kind() == slog.KindAny && a.Value.Any() == nil {
+		return false // the empty attr
+	}
+	if a.Value.Kind() == slog.KindAny {
+		if src, ok := a.Value.Any().(*slog.Source); ok {
+			if src == nil || *src == (slog.Source{}) {
+				return false
+			}
+			a.Value = sourceGroup(src)
+		}
+	}
+	if a.Value.Kind() != slog.KindGroup {
+		s.key(a.Key)
+		s.value(a.Value)
+		return true
+	}
+	attrs := a.Value.Group()
+	if len(attrs) == 0 {
+		return true // as slog.JSONHandler: written nothing, yet not empty
+	}
+	pos, sep := len(s.buf), s.sep
+	if a.Key != "" {
+		s.openGroup(a.Key)
+	}
+	wrote := false
+	for _, ga := range attrs {
+		if s.attr(ga) {
+			wrote = true
+		}
+	}
+	if !wrote {
+		s.buf, s.sep = s.buf[:pos], sep
+		if a.Key != "" && s.groups != nil {
+			*s.groups = (*s.groups)[:len(*s.groups)-1]
+		}
+		return false
+	}
+	if a.Key != "" {
+		s.closeGroup()
+	}
+	return true
+}
+
+// replaceAttr calls ReplaceAttr, turning a panic into a marker.
+func (s *jsonState) replaceAttr(a slog.Attr) (out slog.Attr) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.fallback()
+			out = slog.String(a.Key, "!PANIC: ReplaceAttr: "+fmt.Sprint(p))
+		}
+	}()
+	var gs []string
+	if s.groups != nil {
+		gs = *s.groups
+	}
+	return s.c.replace(gs, a)
+}
+
+// resolve resolves LogValuers, turning a panic into a marker.
+func (s *jsonState) resolve(v slog.Value) (out slog.Value) {
+	if v.Kind() != slog.KindLogValuer {
+		return v
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			s.fallback()
+			out = slog.StringValue("!PANIC: LogValue: " + fmt.Sprint(p))
+		}
+	}()
+	return v.Resolve()
+}
+
+func (s *jsonState) value(v slog.Value) {
+	switch v.Kind() {
+	case slog.KindString:
+		s.str(v.String())
+	case slog.KindInt64:
+		s.buf = strconv.AppendInt(s.buf, v.Int64(), 10)
+	case slog.KindUint64:
+		s.buf = strconv.AppendUint(s.buf, v.Uint64(), 10)
+	case slog.KindFloat64:
+		f := v.Float64()
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			s.errorMarker(fmt.Sprintf("json: unsupported value: %v", f))
+			return
+		}
+		s.buf = appendJSONFloat(s.buf, f)
+	case slog.KindBool:
+		s.buf = strconv.AppendBool(s.buf, v.Bool())
+	case slog.KindDuration:
+		s.buf = strconv.AppendInt(s.buf, int64(v.Duration()), 10)
+	case slog.KindTime:
+		s.time(v.Time())
+	case slog.KindAny:
+		s.any(v.Any())
+	default: // a group or LogValuer nested where a value was expected
+		s.str(v.String())
+	}
+}
+
+func (s *jsonState) time(t time.Time) {
+	s.buf = append(s.buf, '"')
+	buf, ok := appendRFC3339(s.buf, t)
+	if !ok {
+		s.buf = s.buf[:len(s.buf)-1]
+		s.errorMarker("time.Time year outside of range [0,9999]")
+		return
+	}
+	s.buf = append(buf, '"')
+}
+
+func (s *jsonState) errorMarker(msg string) {
+	s.fallback()
+	s.str("!ERROR:" + msg)
+}
+
+// any appends a value of KindAny: errors by their text, everything else as
+// encoding/json marshals it (without HTML escaping).
+func (s *jsonState) any(x any) {
+	if lv, ok := x.(slog.Level); ok {
+		s.buf = append(s.buf, '"')
+		s.buf = loggerjs.AppendLevelName(s.buf, lv)
+		s.buf = append(s.buf, '"')
+		return
+	}
+	text, raw, err := s.render(x)
+	switch {
+	case err != nil:
+		s.errorMarker(err.Error())
+	case raw != nil:
+		s.buf = append(s.buf, raw...)
+	default:
+		s.str(text)
+	}
+}
+
+// render computes a KindAny value before anything is written, so a panic
+// leaves no partial output. It returns the error text of an error, or the
+// JSON of anything else.
+func (s *jsonState) render(x any) (text string, raw []byte, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.fallback()
+			raw, err = nil, nil
+			if v := reflect.ValueOf(x); v.Kind() == reflect.Pointer && v.IsNil() {
+				text = "<nil>"
+			} else {
+				text = "!PANIC: " + fmt.Sprint(p)
+			}
+		}
+	}()
+	if e, ok := x.(error); ok {
+		if _, jm := x.(json.Marshaler); !jm {
+			return e.Error(), nil, nil
+		}
+	}
+	raw, err = marshalJSON(x)
+	return "", raw, err
+}
+
+type jsonEncoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var jsonEncoderPool = sync.Pool{New: func() any {
+	e := &jsonEncoder{}
+	e.enc = json.NewEncoder(&e.buf)
+	e.enc.SetEscapeHTML(false)
+	return e
+}}
+
+// marshalJSON marshals x as encoding/json does, without HTML escaping and
+// without the trailing newline. The result is a fresh slice.
+func marshalJSON(x any) ([]byte, error) {
+	e := jsonEncoderPool.Get().(*jsonEncoder)
+	defer func() {
+		if e.buf.Cap() <= 16<<10 {
+			e.buf.Reset()
+			jsonEncoderPool.Put(e)
+		}
+	}()
+	if err := e.enc.Encode(x); err != nil {
+		return nil, err
+	}
+	b := e.buf.Bytes()
+	return bytes.Clone(b[:len(b)-1]), nil
+}
+
+// sourceOf returns the source location of a program counter, or an empty
+// Source.
+func sourceOf(pc uintptr) *slog.Source {
+	if pc == 0 {
+		return &slog.Source{}
+	}
+	f, _ := runtime.CallersFrames([]uintptr{pc}).Next()
+	return &slog.Source{Function: f.Function, File: f.File, Line: f.Line}
+}
+
+func sourceGroup(src *slog.Source) slog.Value {
+	var as []slog.Attr
+	if src.Function != "" {
+		as = append(as, slog.String("function", src.Function))
+	}
+	if src.File != "" {
+		as = append(as, slog.String("file", src.File))
+	}
+	if src.Line != 0 {
+		as = append(as, slog.Int("line", src.Line))
+	}
+	return slog.GroupValue(as...)
+}

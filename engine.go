@@ -1,0 +1,269 @@
+package loggerjs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// engine is one handler tree: the configuration its handlers read, its
+// counters and its meta logger. The registry is one engine; each
+// NewHandler makes another.
+type engine struct {
+	snap     atomic.Pointer[snapshot]
+	seq      atomic.Uint64
+	counters counterSet
+
+	mu    sync.Mutex // serialises configure, flush and shutdown
+	sinks map[Sink]*sinkCounters
+
+	limiter     metaLimiter
+	now         func() time.Time
+	fallbackMu  sync.Mutex
+	fallbackOut io.Writer // nil: os.Stderr
+	getenv      func(string) string
+}
+
+func newEngine() *engine {
+	return &engine{sinks: map[Sink]*sinkCounters{}, now: time.Now, getenv: os.Getenv}
+}
+
+// sinkCounters returns the counters of a sink value, making them on first
+// use. e.mu is held.
+func (e *engine) sinkCounters(s Sink) *sinkCounters {
+	c := e.sinks[s]
+	if c == nil {
+		c = &sinkCounters{}
+		e.sinks[s] = c
+	}
+	return c
+}
+
+// closeTimeout bounds how long Configure waits for the sinks it retires.
+const closeTimeout = 10 * time.Second
+
+// configure validates cfg, swaps it in, replays buffered records into it
+// and retires the sinks it no longer names.
+func (e *engine) configure(cfg Config) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var env []levelDirective
+	var envErr error
+	if spec := e.getenv(EnvLevel); spec != "" {
+		env, envErr = parseLevelSpec(spec)
+	}
+	snap, err := e.compile(cfg, env)
+	if err != nil {
+		return err
+	}
+	old := e.snap.Swap(snap)
+	if envErr != nil {
+		e.report(nil, slog.LevelWarn, "malformed "+EnvLevel+" directives ignored", slog.Any("error", envErr))
+	}
+	if old == nil {
+		return nil
+	}
+	if old.early != nil {
+		if snap.early != nil {
+			// Still buffering: carry the records over.
+			recs, dropped := old.early.drain()
+			for _, r := range recs {
+				if snap.early.push(r) {
+					e.count(counterEarlyOverflow)
+				}
+			}
+			snap.early.addDropped(dropped)
+		} else {
+			e.replay(snap, old.early)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
+	defer cancel()
+	for _, entry := range old.sinks {
+		if !snap.holds(entry.configured) {
+			if err := entry.sink.Close(ctx); err != nil {
+				e.report(nil, slog.LevelWarn, "closing a retired sink failed", slog.String("sink", entry.name), slog.Any("error", err))
+			}
+		}
+	}
+	return nil
+}
+
+func (s *snapshot) holds(sink Sink) bool {
+	for _, e := range s.sinks {
+		if e.configured == sink {
+			return true
+		}
+	}
+	return false
+}
+
+// replay sends the records of a buffering configuration into snap.
+func (e *engine) replay(snap *snapshot, ring *earlyRing) {
+	recs, dropped := ring.drain()
+	if dropped > 0 {
+		e.report(nil, slog.LevelWarn, "records logged before Configure were dropped: EarlyBuffer was full",
+			slog.Uint64("dropped", dropped), slog.Int("kept", len(recs)))
+	}
+	ctx := context.Background()
+	for _, r := range recs {
+		rt := snap.routeFor(r.Category, categoryKey(r.Category))
+		if r.Level >= rt.minLevel() {
+			e.dispatch(ctx, rt, r, nil)
+		}
+	}
+}
+
+// dispatch runs a record through a route: middleware, then each sink whose
+// gate it passes. Every failure is recovered, counted and reported; none
+// reaches the caller.
+func (e *engine) dispatch(ctx context.Context, rt *route, r *Record, exclude *sinkEntry) {
+	if rt.early != nil {
+		if rt.early.push(r.Clone()) {
+			e.count(counterEarlyOverflow)
+		}
+		return
+	}
+	for _, m := range rt.mw {
+		if !e.process(ctx, m, r, nil) {
+			return
+		}
+	}
+	for i := range rt.targets {
+		t := &rt.targets[i]
+		if t.entry == exclude || r.Level < t.gate() {
+			continue
+		}
+		if t.entry.mw == nil {
+			e.write(ctx, t.entry, r)
+			continue
+		}
+		v := r.view()
+		keep := true
+		for _, m := range t.entry.mw {
+			if !e.process(ctx, m, v, t.entry) {
+				keep = false
+				break
+			}
+		}
+		if keep {
+			e.write(ctx, t.entry, v)
+		}
+		if r.lazy != nil && v.lazyRan {
+			r.msg, r.lazy, r.lazyRan = v.lazyMsg, nil, true
+			r.lazyMsg = v.lazyMsg
+		}
+		v.free()
+	}
+}
+
+// process runs one middleware, recovering a panic.
+func (e *engine) process(ctx context.Context, m Middleware, r *Record, sink *sinkEntry) (keep bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			keep = true
+			e.count(counterMiddlewarePanic)
+			if r.Source != metaSource {
+				attrs := []slog.Attr{slog.String("middleware", fmt.Sprintf("%T", m)), slog.String("panic", panicText(p)), slog.String(CategoryKey+"_of_record", r.catName)}
+				if sink != nil {
+					attrs = append(attrs, slog.String("sink", sink.name))
+				}
+				e.report(nil, slog.LevelError, "middleware panicked; the record went on without it", attrs...)
+			}
+		}
+	}()
+	return m.Process(ctx, r)
+}
+
+// write hands a record to one sink, recovering a panic.
+func (e *engine) write(ctx context.Context, s *sinkEntry, r *Record) {
+	defer func() {
+		if p := recover(); p != nil {
+			e.count(counterSinkPanic)
+			s.stats.panics.Add(1)
+			if r.Source != metaSource {
+				e.report(s, slog.LevelError, "sink panicked; the record was lost to it",
+					slog.String("sink", s.name), slog.String("panic", panicText(p)))
+			}
+		}
+	}()
+	if err := s.sink.Write(ctx, r); err != nil {
+		e.sinkError(s, r, err)
+	}
+}
+
+func (e *engine) sinkError(s *sinkEntry, r *Record, err error) {
+	msg := "sink write failed; the record was lost to it"
+	if errors.Is(err, ErrClosed) {
+		e.count(counterWriteAfterClose)
+		s.stats.afterClose.Add(1)
+		msg = "write to a closed sink; the record was lost to it"
+	} else {
+		e.count(counterSinkError)
+		s.stats.errors.Add(1)
+	}
+	if r.Source != metaSource {
+		e.report(s, slog.LevelWarn, msg, slog.String("sink", s.name), slog.Any("error", err))
+	}
+}
+
+// flush flushes every sink of the current configuration.
+func (e *engine) flush(ctx context.Context) error {
+	snap := e.snap.Load()
+	if snap == nil {
+		return nil
+	}
+	var errs []error
+	for _, s := range snap.sinks {
+		if err := callSink(func() error { return s.sink.Flush(ctx) }); err != nil {
+			errs = append(errs, fmt.Errorf("loggerjs: flush sink %q: %w", s.name, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// shutdown flushes and closes every sink and leaves the engine
+// unconfigured: its loggers log nothing until the next configure.
+func (e *engine) shutdown(ctx context.Context) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	snap := e.snap.Swap(nil)
+	if snap == nil {
+		return nil
+	}
+	var errs []error
+	if snap.early != nil {
+		recs, _ := snap.early.drain()
+		if len(recs) > 0 {
+			errs = append(errs, fmt.Errorf("loggerjs: shutdown discarded %d records buffered before Configure", len(recs)))
+		}
+	}
+	for _, s := range snap.sinks {
+		if err := callSink(func() error { return s.sink.Close(ctx) }); err != nil {
+			errs = append(errs, fmt.Errorf("loggerjs: close sink %q: %w", s.name, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// callSink calls f, turning a panic into an error.
+func callSink(f func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %s", panicText(p))
+		}
+	}()
+	return f()
+}
+
+func (b *earlyRing) addDropped(n uint64) {
+	b.mu.Lock()
+	b.dropped += n
+	b.mu.Unlock()
+}

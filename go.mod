@@ -1,0 +1,3 @@
+module github.com/loggerjs/loggerjs
+
+go 1.25

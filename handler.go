@@ -1,0 +1,191 @@
+package loggerjs
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"sync/atomic"
+)
+
+// Handler is the slog.Handler of a loggerjs handler tree. It routes each
+// record by its category to the configured sinks, through the configured
+// middleware. Any of its methods may be called concurrently.
+//
+// Enabled costs an atomic load and a compare. Handle never returns an
+// error and never panics: failures are counted in Stats and reported on
+// the meta logger.
+type Handler struct {
+	eng      *engine
+	category []string
+	catName  string
+	catKey   string
+	scope    *Scope
+	rt       atomic.Pointer[route] // cached route for the current snapshot
+}
+
+var _ slog.Handler = (*Handler)(nil)
+
+// NewHandler returns the root handler of a standalone handler tree
+// configured by cfg. A bad configuration is an error naming the field.
+// Levels named in the LOGGERJS_LEVEL environment variable apply.
+func NewHandler(cfg Config) (*Handler, error) {
+	e := newEngine()
+	if err := e.configure(cfg); err != nil {
+		return nil, err
+	}
+	return &Handler{eng: e}, nil
+}
+
+// New returns a *slog.Logger over NewHandler(cfg). slog.SetDefault makes
+// it the logger of existing slog and log code.
+func New(cfg Config) (*slog.Logger, error) {
+	h, err := NewHandler(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return slog.New(h), nil
+}
+
+// route returns the route for h's category in the current configuration,
+// or nil while the tree is unconfigured.
+func (h *Handler) route() *route {
+	snap := h.eng.snap.Load()
+	if snap == nil {
+		return nil
+	}
+	if rt := h.rt.Load(); rt != nil && rt.snap == snap {
+		return rt
+	}
+	rt := snap.routeFor(h.category, h.catKey)
+	h.rt.Store(rt)
+	return rt
+}
+
+// Enabled reports whether a record at level would reach any sink.
+// Middleware may still drop it in Handle.
+func (h *Handler) Enabled(_ context.Context, level slog.Level) bool {
+	rt := h.route()
+	return rt != nil && level >= rt.minLevel()
+}
+
+// Handle routes r to the sinks of its category. It always returns nil.
+func (h *Handler) Handle(ctx context.Context, sr slog.Record) error {
+	rt := h.route()
+	if rt == nil {
+		return nil
+	}
+	r := getRecord()
+	r.Time, r.Level, r.PC, r.msg = sr.Time, sr.Level, sr.PC, sr.Message
+	r.Category, r.catName, r.Scope, r.eng = h.category, h.catName, h.scope, h.eng
+	var extra []string // category names carried by the record's own attrs
+	sr.Attrs(func(a slog.Attr) bool {
+		if a.Value.Kind() == slog.KindLogValuer {
+			if f, ok := asLazyMessage(a); ok {
+				if r.msg == "" {
+					r.lazy = f
+				}
+				return true
+			}
+			if names, ok := asCategory(a); ok {
+				extra = append(extra, names...)
+				return true
+			}
+		}
+		if r.Err == nil && a.Value.Kind() == slog.KindAny {
+			if err, ok := a.Value.Any().(error); ok {
+				r.Err = err
+			}
+		}
+		r.attrs = append(r.attrs, a)
+		return true
+	})
+	if r.Err == nil {
+		r.Err = h.scope.Err()
+	}
+	if extra != nil {
+		cat := append(slices.Clip(h.category), extra...)
+		rt = rt.snap.routeFor(cat, categoryKey(cat))
+		r.Category, r.catName = cat, rt.catName
+		if r.Level < rt.minLevel() {
+			r.free()
+			return nil
+		}
+	}
+	r.Seq = h.eng.seq.Add(1)
+	h.eng.dispatch(ctx, rt, r, nil)
+	r.free()
+	return nil
+}
+
+// WithAttrs returns a handler whose records carry attrs. Category attrs
+// among them extend the handler's category instead.
+func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	if len(attrs) == 0 {
+		return h
+	}
+	var extra []string
+	rest := attrs
+	if slices.ContainsFunc(attrs, isCategoryAttr) {
+		rest = make([]slog.Attr, 0, len(attrs))
+		for _, a := range attrs {
+			if names, ok := asCategory(a); ok {
+				extra = append(extra, names...)
+			} else {
+				rest = append(rest, a)
+			}
+		}
+	}
+	h2 := h.derive()
+	if len(extra) > 0 {
+		h2.category = append(slices.Clip(h.category), extra...)
+		h2.catName = joinCategory(h2.category)
+		h2.catKey = categoryKey(h2.category)
+	}
+	h2.scope = h.scope.WithAttrs(rest)
+	return h2
+}
+
+func isCategoryAttr(a slog.Attr) bool {
+	_, ok := asCategory(a)
+	return ok
+}
+
+// WithGroup returns a handler that puts the attrs of its records, and
+// attrs bound later, in the group name. An empty name returns h.
+func (h *Handler) WithGroup(name string) slog.Handler {
+	if name == "" {
+		return h
+	}
+	h2 := h.derive()
+	h2.scope = h.scope.WithGroup(name)
+	return h2
+}
+
+func (h *Handler) derive() *Handler {
+	return &Handler{eng: h.eng, category: h.category, catName: h.catName, catKey: h.catKey, scope: h.scope}
+}
+
+// Category returns the handler's category, outermost name first.
+func (h *Handler) Category() []string { return slices.Clone(h.category) }
+
+// Configure replaces the configuration of h's whole handler tree, as the
+// package-level Configure does for the registry: handlers already made
+// follow it, and sinks it no longer names are flushed and closed. On error
+// the running configuration stays.
+func (h *Handler) Configure(cfg Config) error { return h.eng.configure(cfg) }
+
+// Flush flushes every sink of h's handler tree, within ctx's deadline.
+func (h *Handler) Flush(ctx context.Context) error { return h.eng.flush(ctx) }
+
+// Close flushes and closes every sink of h's handler tree; its loggers log
+// nothing afterwards. It is safe to call more than once.
+func (h *Handler) Close(ctx context.Context) error { return h.eng.shutdown(ctx) }
+
+// Stats returns the counters of h's handler tree.
+func (h *Handler) Stats() MetaStats {
+	s := h.eng.counters.stats()
+	if snap := h.eng.snap.Load(); snap != nil {
+		s.Sinks = snap.sinkStats()
+	}
+	return s
+}

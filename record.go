@@ -1,0 +1,234 @@
+package loggerjs
+
+import (
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+)
+
+// A Record is one log event as it passes through middleware to sinks: the
+// fields of the slog.Record that made it, plus its category, the bound
+// scope of the logger that logged it, its source and a sequence number.
+//
+// Records are pooled: a Record handed to Middleware.Process or Sink.Write
+// is valid only until that call returns. A sink that keeps one past Write
+// keeps r.Clone() instead.
+type Record struct {
+	// Time is when the record was logged; zero when the caller gave none.
+	Time time.Time
+	// Level is the record's level. Middleware may change it.
+	Level slog.Level
+	// PC is the program counter of the logging call, or 0.
+	PC uintptr
+	// Category is the record's category, outermost name first. It is
+	// shared: never modify its elements.
+	Category []string
+	// Scope holds the attrs and groups bound to the logger. It is shared
+	// and immutable; middleware that must change bound attrs replaces it.
+	Scope *Scope
+	// Source is "" for the application's own records and names the
+	// producer otherwise ("integration:zap", "loggerjs" for meta records).
+	Source string
+	// Seq numbers records in the order their handler tree received them,
+	// so records with equal times keep their order.
+	Seq uint64
+	// Err is the record's error slot: the first error-valued attr logged
+	// with the record, or else the first bound in its scope. The attr stays
+	// among the record's attrs too.
+	Err error
+
+	msg     string
+	lazy    func() string // pending lazy message
+	lazyMsg string        // what lazy returned, once it ran
+	lazyRan bool
+	catName string
+	attrs   []slog.Attr
+	shared  bool // attrs belongs to another record: copy before writing
+	eng     *engine
+	pooled  bool
+	inline  [8]slog.Attr
+}
+
+var recordPool = sync.Pool{New: func() any { return new(Record) }}
+
+// maxPooledAttrs bounds the attr capacity a pooled record keeps, so one
+// huge record does not pin memory in the pool (go.dev/issue/23199).
+const maxPooledAttrs = 64
+
+func getRecord() *Record {
+	r := recordPool.Get().(*Record)
+	r.pooled = true
+	if r.attrs == nil {
+		r.attrs = r.inline[:0]
+	}
+	return r
+}
+
+// free returns r to the pool, keeping its attrs slice for the next record
+// unless another record shares it or it grew too large.
+func (r *Record) free() {
+	if !r.pooled {
+		return
+	}
+	attrs := r.attrs
+	if r.shared || cap(attrs) > maxPooledAttrs {
+		attrs = nil
+	} else {
+		clear(attrs)
+		attrs = attrs[:0]
+	}
+	*r = Record{attrs: attrs}
+	recordPool.Put(r)
+}
+
+// NewRecord returns a Record with the time, level, message, PC and attrs
+// of sr, an empty category and scope. It is for tests and for code that
+// drives codecs and sinks directly; handlers build their records
+// themselves.
+func NewRecord(sr slog.Record) *Record {
+	r := &Record{Time: sr.Time, Level: sr.Level, PC: sr.PC, msg: sr.Message}
+	r.attrs = r.inline[:0]
+	sr.Attrs(func(a slog.Attr) bool {
+		r.attrs = append(r.attrs, a)
+		return true
+	})
+	r.Err = firstError(r.attrs)
+	return r
+}
+
+// SetCategory sets the record's category; names must not be modified
+// afterwards. It is for records built with NewRecord.
+func (r *Record) SetCategory(names ...string) {
+	r.Category = names
+	r.catName = joinCategory(names)
+}
+
+// CategoryName returns the dotted form of the category ("app.db"), or ""
+// for the root.
+func (r *Record) CategoryName() string { return r.catName }
+
+// Message returns the record's message, computing it from the record's
+// LazyMessage the first time it is asked for.
+func (r *Record) Message() string {
+	if r.lazy != nil {
+		r.lazyMsg = resolveLazy(r.lazy)
+		r.lazyRan = true
+		r.lazy = nil
+		r.msg = r.lazyMsg
+	}
+	return r.msg
+}
+
+// resolveLazy calls f, turning a panic into an inline marker.
+func resolveLazy(f func() string) (s string) {
+	defer func() {
+		if p := recover(); p != nil {
+			s = "!PANIC: lazy message: " + panicText(p)
+		}
+	}()
+	return f()
+}
+
+// SetMessage replaces the record's message; a pending lazy message is
+// discarded.
+func (r *Record) SetMessage(msg string) {
+	r.msg = msg
+	r.lazy = nil
+}
+
+// HasLazyMessage reports whether the message is still to be computed.
+func (r *Record) HasLazyMessage() bool { return r.lazy != nil }
+
+// NumAttrs returns the number of attrs logged with the record (bound attrs
+// are in Scope, not counted here).
+func (r *Record) NumAttrs() int { return len(r.attrs) }
+
+// Attr returns the i'th attr logged with the record.
+func (r *Record) Attr(i int) slog.Attr { return r.attrs[i] }
+
+// Attrs calls f on each attr logged with the record, in order, until f
+// returns false.
+func (r *Record) Attrs(f func(slog.Attr) bool) {
+	for _, a := range r.attrs {
+		if !f(a) {
+			return
+		}
+	}
+}
+
+// SetAttr replaces the i'th attr. On a record shared with other sinks it
+// copies the attrs first, so the others never see the change.
+func (r *Record) SetAttr(i int, a slog.Attr) {
+	r.own()
+	r.attrs[i] = a
+}
+
+// AddAttrs appends attrs to the record.
+func (r *Record) AddAttrs(attrs ...slog.Attr) {
+	r.own()
+	r.attrs = append(r.attrs, attrs...)
+}
+
+// RemoveAttr removes the i'th attr.
+func (r *Record) RemoveAttr(i int) {
+	r.own()
+	r.attrs = slices.Delete(r.attrs, i, i+1)
+}
+
+// own makes the attrs slice the record's own before a write.
+func (r *Record) own() {
+	if !r.shared {
+		return
+	}
+	r.attrs = append(r.inline[:0:len(r.inline)], r.attrs...)
+	r.shared = false
+}
+
+// Clone returns a copy of r that is not pooled and shares nothing mutable
+// with it, for sinks that keep records past Write.
+func (r *Record) Clone() *Record {
+	r.Message() // a lazy message runs at most once: resolve it for both
+	c := &Record{}
+	*c = *r
+	c.pooled = false
+	c.shared = false
+	c.inline = [8]slog.Attr{}
+	if len(r.attrs) <= len(c.inline) {
+		c.attrs = append(c.inline[:0:len(c.inline)], r.attrs...)
+	} else {
+		c.attrs = slices.Clone(r.attrs)
+	}
+	return c
+}
+
+// view returns a pooled shallow copy of r whose attrs are shared with r
+// and copied on the first write: what per-sink middleware sees.
+func (r *Record) view() *Record {
+	v := recordPool.Get().(*Record)
+	*v = *r
+	v.pooled = true
+	v.shared = true
+	return v
+}
+
+// SlogRecord returns a slog.Record with r's time, level, message, PC and
+// attrs. Category and scope are not included: a sink that hands records to
+// a slog.Handler replays the scope with WithAttrs and WithGroup.
+func (r *Record) SlogRecord() slog.Record {
+	sr := slog.NewRecord(r.Time, r.Level, r.Message(), r.PC)
+	sr.AddAttrs(r.attrs...)
+	return sr
+}
+
+// CodecFallback records that a codec could not encode a value of r and
+// wrote an error marker in its place. Codecs call it; it is counted in
+// Stats as CodecFallbacks. On a nil *Record (a value bound to a logger's
+// scope, encoded once for all its records) it counts process-wide.
+func (r *Record) CodecFallback() {
+	if r != nil && r.eng != nil {
+		r.eng.count(counterCodecFallback)
+	} else {
+		processCounters[counterCodecFallback].Add(1)
+	}
+}
