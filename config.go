@@ -19,6 +19,12 @@ type Config struct {
 	Middleware []Middleware
 	// Loggers configures categories; see LoggerConfig for the rules.
 	Loggers []LoggerConfig
+	// Redactor hides secrets in every record after all middleware, before
+	// any sink. Nil means the default: values under the keys
+	// authorization, cookie, set-cookie, password, passwd, token, secret,
+	// apiKey, api_key and *_key are hidden wherever they occur. NoRedaction
+	// turns redaction off.
+	Redactor Redactor
 	// EarlyBuffer, when positive on a configuration that names no sinks,
 	// makes it a buffering configuration: records of every category and
 	// level are kept, up to EarlyBuffer of them (the oldest dropped and
@@ -131,6 +137,17 @@ func (e *engine) compile(cfg Config, env []levelDirective) (*snapshot, error) {
 		return nil, fmt.Errorf("loggerjs: Config.Middleware[%d]: nil middleware", i)
 	}
 	s.global = slices.Clone(cfg.Middleware)
+	switch rd := cfg.Redactor; {
+	case rd == nil:
+		s.redactor = defaultRedactor
+	case isNilPointer(rd):
+		return nil, fmt.Errorf("loggerjs: Config.Redactor: nil %T", rd)
+	case !reflect.TypeOf(rd).Comparable():
+		return nil, fmt.Errorf("loggerjs: Config.Redactor: type %T is not comparable; pass a pointer", rd)
+	case rd == NoRedaction:
+	default:
+		s.redactor = rd
+	}
 
 	seen := map[string]int{}
 	for i, lc := range cfg.Loggers {

@@ -62,6 +62,11 @@ func (e *engine) configure(cfg Config) error {
 	if err != nil {
 		return err
 	}
+	for _, entry := range snap.sinks {
+		if mr, ok := entry.sink.(MetaReporting); ok {
+			mr.SetMetaReporter(entry.name, sinkReporter{e: e, entry: entry})
+		}
+	}
 	old := e.snap.Swap(snap)
 	if envErr != nil {
 		e.report(nil, slog.LevelWarn, "malformed "+EnvLevel+" directives ignored", slog.Any("error", envErr))
@@ -134,6 +139,9 @@ func (e *engine) dispatch(ctx context.Context, rt *route, r *Record, exclude *si
 		if !e.process(ctx, m, r, nil) {
 			return
 		}
+	}
+	if rt.redactor != nil && !e.redact(rt.redactor, r) {
+		return
 	}
 	for i := range rt.targets {
 		t := &rt.targets[i]
@@ -266,4 +274,22 @@ func (b *earlyRing) addDropped(n uint64) {
 	b.mu.Lock()
 	b.dropped += n
 	b.mu.Unlock()
+}
+
+// redact applies the redactor. A redactor that panics fails closed: the
+// record is dropped, counted and reported, so no secret can slip through
+// half-redacted.
+func (e *engine) redact(rd Redactor, r *Record) (ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			ok = false
+			e.count(counterRedactorPanic)
+			if r.Source != metaSource {
+				e.report(nil, slog.LevelError, "redactor panicked; the record was dropped",
+					slog.String("redactor", fmt.Sprintf("%T", rd)), slog.String("panic", panicText(p)))
+			}
+		}
+	}()
+	redactRecord(rd, r)
+	return true
 }

@@ -102,6 +102,11 @@ func (h *Handler) Handle(ctx context.Context, sr slog.Record) error {
 	if r.Err == nil {
 		r.Err = h.scope.Err()
 	}
+	if ctx != nil {
+		if c, _ := ctx.Value(contextAttrsKey{}).(*contextAttrs); c != nil {
+			r.root = c.appendTo(r.root)
+		}
+	}
 	if extra != nil {
 		cat := append(slices.Clip(h.category), extra...)
 		rt = rt.snap.routeFor(cat, categoryKey(cat))

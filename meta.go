@@ -17,6 +17,9 @@ type MetaStats struct {
 	// MiddlewarePanics counts panics recovered from Middleware.Process;
 	// the record went on.
 	MiddlewarePanics uint64
+	// RedactorPanics counts records dropped because the Redactor panicked
+	// on them.
+	RedactorPanics uint64
 	// SinkErrors counts records a sink's Write returned an error for.
 	SinkErrors uint64
 	// SinkPanics counts records whose Write panicked.
@@ -37,11 +40,11 @@ type MetaStats struct {
 }
 
 // Lost returns the number of records that some sink did not receive:
-// sink errors, sink panics, writes after close and early-buffer overflow,
+// redactor panics, sink errors, sink panics, writes after close and early-buffer overflow,
 // plus what the sinks themselves report dropping under keys that start
 // with "dropped".
 func (s MetaStats) Lost() uint64 {
-	n := s.SinkErrors + s.SinkPanics + s.WriteAfterClose + s.EarlyBufferOverflow
+	n := s.RedactorPanics + s.SinkErrors + s.SinkPanics + s.WriteAfterClose + s.EarlyBufferOverflow
 	for _, ss := range s.Sinks {
 		for k, v := range ss.Own {
 			if len(k) >= 7 && k[:7] == "dropped" && v > 0 {
@@ -64,6 +67,7 @@ type SinkStats struct {
 
 const (
 	counterMiddlewarePanic = iota
+	counterRedactorPanic
 	counterSinkError
 	counterSinkPanic
 	counterWriteAfterClose
@@ -78,6 +82,7 @@ type counterSet [numCounters]atomic.Uint64
 func (c *counterSet) stats() MetaStats {
 	return MetaStats{
 		MiddlewarePanics:    c[counterMiddlewarePanic].Load(),
+		RedactorPanics:      c[counterRedactorPanic].Load(),
 		SinkErrors:          c[counterSinkError].Load(),
 		SinkPanics:          c[counterSinkPanic].Load(),
 		WriteAfterClose:     c[counterWriteAfterClose].Load(),

@@ -38,16 +38,18 @@ type Record struct {
 	// among the record's attrs too.
 	Err error
 
-	msg     string
-	lazy    func() string // pending lazy message
-	lazyMsg string        // what lazy returned, once it ran
-	lazyRan bool
-	catName string
-	attrs   []slog.Attr
-	shared  bool // attrs belongs to another record: copy before writing
-	eng     *engine
-	pooled  bool
-	inline  [8]slog.Attr
+	msg        string
+	lazy       func() string // pending lazy message
+	lazyMsg    string        // what lazy returned, once it ran
+	lazyRan    bool
+	catName    string
+	attrs      []slog.Attr
+	shared     bool // attrs belongs to another record: copy before writing
+	root       []slog.Attr
+	rootShared bool
+	eng        *engine
+	pooled     bool
+	inline     [8]slog.Attr
 }
 
 var recordPool = sync.Pool{New: func() any { return new(Record) }}
@@ -78,7 +80,14 @@ func (r *Record) free() {
 		clear(attrs)
 		attrs = attrs[:0]
 	}
-	*r = Record{attrs: attrs}
+	root := r.root
+	if r.rootShared || cap(root) > maxPooledAttrs {
+		root = nil
+	} else {
+		clear(root)
+		root = root[:0]
+	}
+	*r = Record{attrs: attrs, root: root}
 	recordPool.Put(r)
 }
 
@@ -185,6 +194,49 @@ func (r *Record) own() {
 	r.shared = false
 }
 
+// NumRootAttrs returns the number of root attrs: attrs that codecs write
+// at the top level of the record, outside any group the logger opened
+// (trace_id and span_id, request ids from the context).
+func (r *Record) NumRootAttrs() int { return len(r.root) }
+
+// RootAttr returns the i'th root attr.
+func (r *Record) RootAttr(i int) slog.Attr { return r.root[i] }
+
+// RootAttrs calls f on each root attr, in order, until f returns false.
+func (r *Record) RootAttrs(f func(slog.Attr) bool) {
+	for _, a := range r.root {
+		if !f(a) {
+			return
+		}
+	}
+}
+
+// AddRootAttrs appends attrs that codecs write at the top level of the
+// record, outside the groups of the logger's scope.
+func (r *Record) AddRootAttrs(attrs ...slog.Attr) {
+	r.ownRoot()
+	r.root = append(r.root, attrs...)
+}
+
+// SetRootAttr replaces the i'th root attr.
+func (r *Record) SetRootAttr(i int, a slog.Attr) {
+	r.ownRoot()
+	r.root[i] = a
+}
+
+// RemoveRootAttr removes the i'th root attr.
+func (r *Record) RemoveRootAttr(i int) {
+	r.ownRoot()
+	r.root = slices.Delete(r.root, i, i+1)
+}
+
+func (r *Record) ownRoot() {
+	if r.rootShared {
+		r.root = slices.Clone(r.root)
+		r.rootShared = false
+	}
+}
+
 // Clone returns a copy of r that is not pooled and shares nothing mutable
 // with it, for sinks that keep records past Write.
 func (r *Record) Clone() *Record {
@@ -193,6 +245,8 @@ func (r *Record) Clone() *Record {
 	*c = *r
 	c.pooled = false
 	c.shared = false
+	c.rootShared = false
+	c.root = slices.Clone(r.root)
 	c.inline = [8]slog.Attr{}
 	if len(r.attrs) <= len(c.inline) {
 		c.attrs = append(c.inline[:0:len(c.inline)], r.attrs...)
@@ -209,14 +263,16 @@ func (r *Record) view() *Record {
 	*v = *r
 	v.pooled = true
 	v.shared = true
+	v.rootShared = true
 	return v
 }
 
 // SlogRecord returns a slog.Record with r's time, level, message, PC and
-// attrs. Category and scope are not included: a sink that hands records to
+// attrs (root attrs first). Category and scope are not included: a sink that hands records to
 // a slog.Handler replays the scope with WithAttrs and WithGroup.
 func (r *Record) SlogRecord() slog.Record {
 	sr := slog.NewRecord(r.Time, r.Level, r.Message(), r.PC)
+	sr.AddAttrs(r.root...)
 	sr.AddAttrs(r.attrs...)
 	return sr
 }

@@ -11,14 +11,15 @@ import (
 // Configure builds a new snapshot and swaps it in atomically; handlers
 // notice by comparing the snapshot their cached route was resolved for.
 type snapshot struct {
-	eng    *engine
-	sinks  []*sinkEntry // sorted by name
-	byName map[string]*sinkEntry
-	global []Middleware
-	root   *node
-	routes sync.Map // categoryKey -> *route
-	meta   *route
-	early  *earlyRing // set on a buffering configuration
+	eng      *engine
+	sinks    []*sinkEntry // sorted by name
+	byName   map[string]*sinkEntry
+	global   []Middleware
+	redactor Redactor // nil: none
+	root     *node
+	routes   sync.Map // categoryKey -> *route
+	meta     *route
+	early    *earlyRing // set on a buffering configuration
 }
 
 // sinkEntry is a configured sink under its name.
@@ -65,6 +66,7 @@ type route struct {
 	min      slog.Level // the lowest level any target accepts
 	dynamic  bool       // some gate reads a Leveler that may change
 	mw       []Middleware
+	redactor Redactor
 	targets  []target
 	early    *earlyRing
 }
@@ -161,6 +163,7 @@ func (s *snapshot) resolve(cat []string) *route {
 			path = append(path, n)
 		}
 	}
+	rt.redactor = s.redactor
 	rt.mw = slices.Clone(s.global)
 	for _, p := range path {
 		rt.mw = append(rt.mw, p.mw...)

@@ -3,6 +3,7 @@ package loggerjs
 import (
 	"context"
 	"errors"
+	"log/slog"
 )
 
 // ErrClosed is returned by a sink's Write after its Close. The handler
@@ -93,4 +94,31 @@ func (s *middlewareSink) Write(ctx context.Context, r *Record) error {
 		}
 	}
 	return s.Sink.Write(ctx, v)
+}
+
+// A MetaReporter writes records to the meta logger of a handler tree,
+// rate-limited, never back into the sink it was given to.
+type MetaReporter interface {
+	Report(level slog.Level, msg string, attrs ...slog.Attr)
+}
+
+// MetaReporting is implemented by sinks that lose records away from Write:
+// a background shipper that gives up on a batch, a queue that overflows.
+// When a configuration that names the sink takes effect, the handler calls
+// SetMetaReporter with the sink's name and a reporter for its meta logger,
+// and the sink reports each such loss there (and counts it in its
+// StatsReporter counters under a key starting with "dropped").
+type MetaReporting interface {
+	SetMetaReporter(name string, m MetaReporter)
+}
+
+// sinkReporter reports on behalf of one sink.
+type sinkReporter struct {
+	e     *engine
+	entry *sinkEntry
+}
+
+func (s sinkReporter) Report(level slog.Level, msg string, attrs ...slog.Attr) {
+	attrs = append([]slog.Attr{slog.String("sink", s.entry.name)}, attrs...)
+	s.e.report(s.entry, level, msg, attrs...)
 }

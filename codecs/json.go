@@ -99,6 +99,11 @@ func (c *JSONCodec) Append(dst []byte, r *loggerjs.Record) []byte {
 		}
 	}
 
+	r.RootAttrs(func(a slog.Attr) bool {
+		s.attr(a)
+		return true
+	})
+
 	sc := c.scope(r.Scope)
 	if len(sc.pre) > 0 {
 		s.buf = append(s.buf, ',')

@@ -1,0 +1,110 @@
+package loggerjs
+
+import (
+	"log/slog"
+)
+
+// A Redactor hides secrets before any sink sees a record. A handler tree
+// runs its Config.Redactor on every record after all global and logger
+// middleware: over the record's attrs and root attrs, over the attrs bound
+// to its logger (once per scope, cached), and over its message (a lazy
+// message when, and if, it is computed).
+//
+// RedactAttr returns the attr with its secrets hidden and true, or a and
+// false when it found nothing to hide; groups are the names of the groups
+// enclosing a, outermost first, for matching dotted paths. RedactMessage
+// does the same for a message. Neither may modify the values it is given:
+// a value with a secret inside is copied, never changed in place.
+//
+// Package middleware builds Redactors with options (more keys, dotted
+// paths, value patterns, an HMAC pseudonymiser).
+type Redactor interface {
+	RedactAttr(groups []string, a slog.Attr) (slog.Attr, bool)
+	RedactMessage(msg string) (string, bool)
+}
+
+// NoRedaction is the Redactor that hides nothing: set Config.Redactor to
+// it to turn the default redaction off.
+var NoRedaction Redactor = noRedaction{}
+
+type noRedaction struct{}
+
+func (noRedaction) RedactAttr(_ []string, a slog.Attr) (slog.Attr, bool) { return a, false }
+func (noRedaction) RedactMessage(msg string) (string, bool)              { return msg, false }
+
+// defaultRedactor is the Redactor of a Config that names none.
+var defaultRedactor Redactor
+
+// redactRecord applies rd to r, copying on write.
+func redactRecord(rd Redactor, r *Record) {
+	groups := r.Scope.Groups()
+	for i, a := range r.attrs {
+		if b, ok := rd.RedactAttr(groups, a); ok {
+			r.SetAttr(i, b)
+		}
+	}
+	for i, a := range r.root {
+		if b, ok := rd.RedactAttr(nil, a); ok {
+			r.SetRootAttr(i, b)
+		}
+	}
+	if r.Scope != nil {
+		r.Scope = redactScope(rd, r.Scope)
+	}
+	if r.Err != nil {
+		// The error slot follows its attr: hidden if the attr was.
+		if r.Err = firstError(r.attrs); r.Err == nil {
+			r.Err = r.Scope.Err()
+		}
+	}
+	if r.lazy != nil {
+		f := r.lazy
+		r.lazy = func() string {
+			m := f()
+			if red, ok := rd.RedactMessage(m); ok {
+				return red
+			}
+			return m
+		}
+	} else if red, ok := rd.RedactMessage(r.msg); ok {
+		r.msg = red
+	}
+}
+
+// redactedScopeKey keys the redacted form of a scope in its cache.
+type redactedScopeKey struct{ rd Redactor }
+
+// redactScope returns sc with rd applied to every bound attr, or sc itself
+// when nothing in it needed hiding. The result is cached on sc.
+func redactScope(rd Redactor, sc *Scope) *Scope {
+	if sc == nil {
+		return nil
+	}
+	return sc.Cache(redactedScopeKey{rd}, func(sc *Scope) any {
+		parent := redactScope(rd, sc.parent)
+		changed := parent != sc.parent
+		attrs := sc.attrs
+		if len(attrs) > 0 {
+			var out []slog.Attr
+			for i, a := range attrs {
+				if b, ok := rd.RedactAttr(sc.parent.Groups(), a); ok {
+					if out == nil {
+						out = append([]slog.Attr(nil), attrs...)
+					}
+					out[i] = b
+				}
+			}
+			if out != nil {
+				attrs, changed = out, true
+			}
+		}
+		if !changed {
+			return sc
+		}
+		err := parent.Err()
+		if err == nil {
+			err = firstError(attrs)
+		}
+		return &Scope{parent: parent, group: sc.group, attrs: attrs, groups: sc.groups, err: err}
+	}).(*Scope)
+}
