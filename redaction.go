@@ -1,6 +1,7 @@
 package loggerjs
 
 import (
+	"context"
 	"log/slog"
 )
 
@@ -107,4 +108,15 @@ func redactScope(rd Redactor, sc *Scope) *Scope {
 		}
 		return &Scope{parent: parent, group: sc.group, attrs: attrs, groups: sc.groups, err: err}
 	}).(*Scope)
+}
+
+// Redaction returns middleware that applies rd to each record, for a
+// Redactor that should reach only some sinks (through WithMiddleware) or
+// some categories (through LoggerConfig.Middleware). Config.Redactor is
+// the place for the one that reaches every sink.
+func Redaction(rd Redactor) Middleware {
+	return MiddlewareFunc(func(_ context.Context, r *Record) bool {
+		redactRecord(rd, r)
+		return true
+	})
 }
