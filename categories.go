@@ -27,8 +27,11 @@ func (c *categoryValue) LogValue() slog.Value { return slog.StringValue(c.dotted
 //
 //	db := logger.With(loggerjs.Category("db"))  // app -> app.db
 //
-// Several names extend it by several levels. A handler that is not a
-// loggerjs handler renders the attr as logger=db.
+// Several names extend it by several levels. Passed with a single record
+// (logger.Info("msg", loggerjs.Category("db"))) it extends the category of
+// that record only; slog consults Enabled before the record exists, so
+// the logger's own category must be enabled at the record's level. A
+// handler that is not a loggerjs handler renders the attr as logger=db.
 func Category(names ...string) slog.Attr {
 	names = append([]string(nil), names...)
 	return slog.Attr{Key: CategoryKey, Value: slog.AnyValue(&categoryValue{names: names, dotted: strings.Join(names, ".")})}
