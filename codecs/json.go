@@ -299,7 +299,12 @@ func (s *jsonState) replaceAttr(a slog.Attr) (out slog.Attr) {
 	return s.c.replace(gs, a)
 }
 
-// resolve resolves LogValuers, turning a panic into a marker.
+// maxLogValues bounds a chain of LogValuers, as slog does.
+const maxLogValues = 100
+
+// resolve resolves LogValuers, turning a panic or an endless chain into a
+// marker. (slog.Value.Resolve would hide a panic in a multi-line stack
+// dump.)
 func (s *jsonState) resolve(v slog.Value) (out slog.Value) {
 	if v.Kind() != slog.KindLogValuer {
 		return v
@@ -310,7 +315,14 @@ func (s *jsonState) resolve(v slog.Value) (out slog.Value) {
 			out = slog.StringValue("!PANIC: LogValue: " + fmt.Sprint(p))
 		}
 	}()
-	return v.Resolve()
+	for range maxLogValues {
+		v = v.LogValuer().LogValue()
+		if v.Kind() != slog.KindLogValuer {
+			return v
+		}
+	}
+	s.fallback()
+	return slog.StringValue(fmt.Sprintf("!ERROR:LogValue called too many times on Value of type %T", v.Any()))
 }
 
 func (s *jsonState) value(v slog.Value) {
