@@ -1,0 +1,417 @@
+package codecs
+
+import (
+	"encoding"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"strconv"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/loggerjs/loggerjs"
+)
+
+// This file holds the helpers the text codecs (logfmt and pretty) share:
+// quoting by logfmt's rules, and rendering any slog.Value as text without
+// failing.
+
+// textNeedsQuote reports whether s must be quoted to be one logfmt value:
+// it is empty, or holds a space, '=', '"', a control or non-printable
+// character, or invalid UTF-8. It is slog.TextHandler's rule.
+func textNeedsQuote(s string) bool {
+	if len(s) == 0 {
+		return true
+	}
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			if !textSafe[b] {
+				return true
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError || !unicode.IsPrint(r) {
+			return true
+		}
+		i += size
+	}
+	return false
+}
+
+// textSafe marks the ASCII bytes that may stand unquoted in a logfmt value.
+var textSafe = func() (t [utf8.RuneSelf]bool) {
+	for b := 0x21; b < 0x7f; b++ {
+		t[b] = b != '=' && b != '"'
+	}
+	return t
+}()
+
+// appendTextString appends s as a logfmt value: bare when it can be, else
+// quoted with the escapes that strconv.Unquote and JSON-derived logfmt
+// parsers both read (\" \\ \n \r \t \uXXXX). Invalid UTF-8 becomes
+// U+FFFD and is reported.
+func appendTextString(dst []byte, s string) ([]byte, bool) {
+	if !textNeedsQuote(s) {
+		return append(dst, s...), false
+	}
+	return appendQuoted(dst, s)
+}
+
+// appendQuoted appends s in double quotes, escaping quote, backslash,
+// control characters and non-printable runes.
+func appendQuoted(dst []byte, s string) ([]byte, bool) {
+	bad := false
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			if b >= 0x20 && b != 0x7f && b != '"' && b != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '"', '\\':
+				dst = append(dst, '\\', b)
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			bad = true
+			i++
+			start = i
+			continue
+		}
+		if !unicode.IsPrint(r) && r != ' ' {
+			dst = append(dst, s[start:i]...)
+			dst = appendUnicodeEscape(dst, r)
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"'), bad
+}
+
+// appendUnicodeEscape appends r as \uXXXX, or as a UTF-16 surrogate pair
+// of two such escapes beyond the BMP.
+func appendUnicodeEscape(dst []byte, r rune) []byte {
+	if r > 0xFFFF {
+		r -= 0x10000
+		dst = appendU4(dst, 0xD800+(r>>10))
+		return appendU4(dst, 0xDC00+(r&0x3FF))
+	}
+	return appendU4(dst, r)
+}
+
+func appendU4(dst []byte, r rune) []byte {
+	return append(dst, '\\', 'u', hexDigits[r>>12&0xF], hexDigits[r>>8&0xF], hexDigits[r>>4&0xF], hexDigits[r&0xF])
+}
+
+// appendTextKey appends a logfmt key. Logfmt keys cannot be quoted, so a
+// space, '=', '"' or control character in k becomes '_', invalid UTF-8
+// becomes U+FFFD, and the empty key is written as "_".
+func appendTextKey(dst []byte, k string) []byte {
+	if k == "" {
+		return append(dst, '_')
+	}
+	start := 0
+	for i := 0; i < len(k); {
+		b := k[i]
+		if b < utf8.RuneSelf {
+			if textSafe[b] {
+				i++
+				continue
+			}
+			dst = append(dst, k[start:i]...)
+			dst = append(dst, '_')
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(k[i:])
+		if r == utf8.RuneError || !unicode.IsPrint(r) {
+			dst = append(dst, k[start:i]...)
+			dst = append(dst, '_')
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	return append(dst, k[start:]...)
+}
+
+// textTimeFormat is how the text codecs write times, as slog.TextHandler.
+const textTimeFormat = "2006-01-02T15:04:05.000Z07:00"
+
+// resolveValue resolves a LogValuer, turning a panic into a marker value
+// counted on r (which may be nil while a scope is encoded).
+func resolveValue(r *loggerjs.Record, v slog.Value) (out slog.Value) {
+	if v.Kind() != slog.KindLogValuer {
+		return v
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			r.CodecFallback()
+			out = slog.StringValue("!PANIC: LogValue: " + fmt.Sprint(p))
+		}
+	}()
+	return v.Resolve()
+}
+
+// textValue renders a resolved, non-group value as the text that
+// slog.TextHandler would write (before quoting). marker reports that the
+// text is an error marker standing for a value that could not be rendered;
+// the fallback has then been counted on r.
+func textValue(dst []byte, r *loggerjs.Record, v slog.Value) (out []byte, quote, marker bool) {
+	switch v.Kind() {
+	case slog.KindString:
+		return append(dst, v.String()...), true, false
+	case slog.KindInt64:
+		return strconv.AppendInt(dst, v.Int64(), 10), false, false
+	case slog.KindUint64:
+		return strconv.AppendUint(dst, v.Uint64(), 10), false, false
+	case slog.KindFloat64:
+		return strconv.AppendFloat(dst, v.Float64(), 'g', -1, 64), false, false
+	case slog.KindBool:
+		return strconv.AppendBool(dst, v.Bool()), false, false
+	case slog.KindDuration:
+		return appendDuration(dst, v.Duration()), false, false
+	case slog.KindTime:
+		return v.Time().AppendFormat(dst, textTimeFormat), true, false
+	case slog.KindAny:
+		text, isMarker := anyText(r, v.Any())
+		return append(dst, text...), true, isMarker
+	default:
+		return append(dst, v.String()...), true, false
+	}
+}
+
+// anyText renders a KindAny value as slog.TextHandler does (a
+// TextMarshaler's text, a []byte as a string, an error's message, else
+// fmt's %+v), without panicking: a panic, a MarshalText error or a
+// cyclic value yields a marker, counted on r.
+func anyText(r *loggerjs.Record, x any) (text string, marker bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			if v := reflect.ValueOf(x); v.Kind() == reflect.Pointer && v.IsNil() {
+				text, marker = "<nil>", false
+				return
+			}
+			r.CodecFallback()
+			text, marker = "!PANIC: "+fmt.Sprint(p), true
+		}
+	}()
+	switch x := x.(type) {
+	case nil:
+		return "<nil>", false
+	case string:
+		return x, false
+	case error:
+		return x.Error(), false
+	case slog.Level:
+		return loggerjs.LevelName(x), false
+	case encoding.TextMarshaler:
+		b, err := x.MarshalText()
+		if err != nil {
+			r.CodecFallback()
+			return "!ERROR:" + err.Error(), true
+		}
+		return string(b), false
+	case []byte:
+		return string(x), false
+	}
+	if hasCycle(reflect.ValueOf(x)) {
+		r.CodecFallback()
+		return "!ERROR: cyclic value", true
+	}
+	return fmt.Sprintf("%+v", x), false
+}
+
+// hasCycle reports whether v refers to itself through maps, slices,
+// pointers or interfaces, which would make fmt recurse without end.
+func hasCycle(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Map, reflect.Slice, reflect.Pointer, reflect.Interface, reflect.Struct, reflect.Array:
+	default:
+		return false
+	}
+	budget := 100000
+	return cycleWalk(v, map[cycleKey]bool{}, &budget)
+}
+
+type cycleKey struct {
+	ptr uintptr
+	typ reflect.Type
+}
+
+func cycleWalk(v reflect.Value, path map[cycleKey]bool, budget *int) bool {
+	*budget--
+	if *budget < 0 {
+		return false
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice:
+		if v.IsNil() {
+			return false
+		}
+		if v.Kind() == reflect.Slice && v.Len() == 0 {
+			return false
+		}
+		k := cycleKey{uintptr(v.UnsafePointer()), v.Type()}
+		if path[k] {
+			return true
+		}
+		path[k] = true
+		defer delete(path, k)
+		switch v.Kind() {
+		case reflect.Pointer:
+			return cycleWalk(v.Elem(), path, budget)
+		case reflect.Map:
+			it := v.MapRange()
+			for it.Next() {
+				if cycleWalk(it.Key(), path, budget) || cycleWalk(it.Value(), path, budget) {
+					return true
+				}
+			}
+		case reflect.Slice:
+			for i := 0; i < v.Len(); i++ {
+				if cycleWalk(v.Index(i), path, budget) {
+					return true
+				}
+			}
+		}
+	case reflect.Interface:
+		return cycleWalk(v.Elem(), path, budget)
+	case reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			if cycleWalk(v.Index(i), path, budget) {
+				return true
+			}
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if cycleWalk(v.Field(i), path, budget) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// appendDuration appends d as time.Duration.String writes it, without
+// allocating.
+func appendDuration(dst []byte, d time.Duration) []byte {
+	var arr [32]byte
+	n := len(arr)
+	u := uint64(d)
+	neg := d < 0
+	if neg {
+		u = -u
+	}
+	if u < uint64(time.Second) {
+		var prec int
+		n--
+		arr[n] = 's'
+		n--
+		switch {
+		case u == 0:
+			return append(dst, "0s"...)
+		case u < uint64(time.Microsecond):
+			prec = 0
+			arr[n] = 'n'
+		case u < uint64(time.Millisecond):
+			prec = 3
+			// U+00B5 'µ' micro sign is 0xC2 0xB5.
+			n--
+			copy(arr[n:], "µ")
+		default:
+			prec = 6
+			arr[n] = 'm'
+		}
+		n, u = fmtFrac(arr[:n], u, prec)
+		n = fmtInt(arr[:n], u)
+	} else {
+		n--
+		arr[n] = 's'
+		n, u = fmtFrac(arr[:n], u, 9)
+		n = fmtInt(arr[:n], u%60)
+		u /= 60
+		if u > 0 {
+			n--
+			arr[n] = 'm'
+			n = fmtInt(arr[:n], u%60)
+			u /= 60
+			if u > 0 {
+				n--
+				arr[n] = 'h'
+				n = fmtInt(arr[:n], u)
+			}
+		}
+	}
+	if neg {
+		n--
+		arr[n] = '-'
+	}
+	return append(dst, arr[n:]...)
+}
+
+// fmtFrac writes the fraction of v/10**prec (with trailing zeros and the
+// point dropped) into the tail of buf, returning the index where it
+// starts and v/10**prec.
+func fmtFrac(buf []byte, v uint64, prec int) (int, uint64) {
+	w := len(buf)
+	printed := false
+	for range prec {
+		digit := v % 10
+		printed = printed || digit != 0
+		if printed {
+			w--
+			buf[w] = byte(digit) + '0'
+		}
+		v /= 10
+	}
+	if printed {
+		w--
+		buf[w] = '.'
+	}
+	return w, v
+}
+
+// fmtInt writes v into the tail of buf, returning the index where it
+// starts.
+func fmtInt(buf []byte, v uint64) int {
+	w := len(buf)
+	if v == 0 {
+		w--
+		buf[w] = '0'
+	} else {
+		for v > 0 {
+			w--
+			buf[w] = byte(v%10) + '0'
+			v /= 10
+		}
+	}
+	return w
+}
