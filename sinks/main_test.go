@@ -1,0 +1,104 @@
+package sinks
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/loggerjs/loggerjs/codecs"
+
+	"github.com/loggerjs/loggerjs"
+)
+
+// TestMain fails the package if any test leaves a goroutine running.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+var testTime = time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
+
+// rec returns a record with message "m<i>" and attrs i and pad.
+func rec(i int) *loggerjs.Record {
+	sr := slog.NewRecord(testTime, slog.LevelInfo, fmt.Sprintf("m%d", i), 0)
+	sr.AddAttrs(slog.Int("i", i))
+	return loggerjs.NewRecord(sr)
+}
+
+// rec10 returns a record with ten attrs, the shape of the benchmarks.
+func rec10(i int) *loggerjs.Record {
+	sr := slog.NewRecord(testTime, slog.LevelInfo, "request served", 0)
+	sr.AddAttrs(
+		slog.Int("i", i), slog.String("method", "GET"), slog.String("path", "/api/v1/items"),
+		slog.Int("status", 200), slog.Duration("latency", 1234*time.Microsecond),
+		slog.String("user", "u-12345"), slog.Bool("cached", false), slog.Float64("ratio", 0.25),
+		slog.String("region", "eu-west-1"), slog.Int64("bytes", 5120),
+	)
+	return loggerjs.NewRecord(sr)
+}
+
+// dropped sums the counters that start with "dropped".
+func dropped(m map[string]int64) int64 {
+	var n int64
+	for k, v := range m {
+		if strings.HasPrefix(k, "dropped") {
+			n += v
+		}
+	}
+	return n
+}
+
+// checkAccounting asserts that every record logged is either delivered
+// or counted: delivered + dropped + refused == logged, exactly.
+func checkAccounting(t testing.TB, logged, delivered, refused int64, stats map[string]int64) {
+	t.Helper()
+	if d := dropped(stats); delivered+d+refused != logged {
+		t.Fatalf("delivered %d + dropped %d + refused %d != logged %d; stats %v", delivered, d, refused, logged, stats)
+	}
+}
+
+// metaLog is a loggerjs.MetaReporter that keeps what it is told.
+type metaLog struct {
+	msgs chan string
+}
+
+func newMetaLog() *metaLog { return &metaLog{msgs: make(chan string, 10000)} }
+
+func (m *metaLog) Report(level slog.Level, msg string, attrs ...slog.Attr) {
+	select {
+	case m.msgs <- msg:
+	default:
+	}
+}
+
+func (m *metaLog) all() []string {
+	var out []string
+	for {
+		select {
+		case s := <-m.msgs:
+			out = append(out, s)
+		default:
+			return out
+		}
+	}
+}
+
+// s0 is the encoded form of rec(0).
+func s0(t testing.TB) []byte {
+	return jsonCodec.Append(nil, rec(0))
+}
+
+var jsonCodec = codecs.JSON(nil)
+
+func slogString(key string, n int) slog.Attr { return slog.String(key, strings.Repeat("x", n)) }
+
+// msgOf returns the "msg" of an NDJSON line.
+func msgOf(line string) string {
+	var v struct{ Msg string }
+	json.Unmarshal([]byte(line), &v)
+	return v.Msg
+}
