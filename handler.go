@@ -50,11 +50,17 @@ func New(cfg Config) (*slog.Logger, error) {
 // or nil while the tree is unconfigured.
 func (h *Handler) route() *route {
 	snap := h.eng.snap.Load()
-	if snap == nil {
-		return nil
-	}
 	if rt := h.rt.Load(); rt != nil && rt.snap == snap {
 		return rt
+	}
+	return h.resolveRoute(snap)
+}
+
+// resolveRoute is route's slow path: the first use of h, or the first
+// after a Configure.
+func (h *Handler) resolveRoute(snap *snapshot) *route {
+	if snap == nil {
+		return nil
 	}
 	rt := snap.routeFor(h.category, h.catKey)
 	h.rt.Store(rt)
@@ -65,7 +71,13 @@ func (h *Handler) route() *route {
 // Middleware may still drop it in Handle.
 func (h *Handler) Enabled(_ context.Context, level slog.Level) bool {
 	rt := h.route()
-	return rt != nil && level >= rt.minLevel()
+	if rt == nil {
+		return false
+	}
+	if !rt.dynamic {
+		return level >= rt.min
+	}
+	return level >= rt.minLevel()
 }
 
 // Handle routes r to the sinks of its category. It always returns nil.

@@ -1,0 +1,27 @@
+# Every module in the repository: the root and any nested go.mod (bridges,
+# bench, test-only interop modules).
+MODULES := $(shell find . -name go.mod -not -path './.git/*' -not -path '*/testdata/*' -exec dirname {} \; | sort)
+
+.PHONY: test vet fmt-check example bench
+
+# test runs every test of every module under the race detector, then the
+# allocation tests, which the race detector would distort.
+test:
+	@set -e; for m in $(MODULES); do \
+		echo "== go test -race $$m"; \
+		(cd $$m && go test -race -count=1 ./...); \
+	done
+	go test -count=1 -run 'Allocs' ./...
+
+vet:
+	@set -e; for m in $(MODULES); do (cd $$m && go vet ./...); done
+
+fmt-check:
+	@out=$$(gofmt -l . | grep -v '/testdata/' || true); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+example:
+	go run ./examples/quickstart
+
+bench:
+	go test -run '^$$' -bench . -benchtime 1s -count 6 . | tee bench.txt
