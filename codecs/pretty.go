@@ -343,20 +343,13 @@ func (s *prettyState) attr(a slog.Attr) {
 	}
 	s.key(a.Key)
 	start := len(s.buf)
-	text, quote, marker := textValue(s.buf, s.r, a.Value)
-	s.buf = text
-	if marker {
+	var marker bool
+	s.buf, marker = appendTextValue(s.buf, s.r, a.Value)
+	if marker && s.c.color {
 		v := string(s.buf[start:])
-		s.buf = s.buf[:start]
-		s.style(ansiBoldRed)
-		s.quoted(v)
+		s.buf = append(s.buf[:start], ansiBoldRed...)
+		s.buf = append(s.buf, v...)
 		s.unstyle()
-		return
-	}
-	if quote && textNeedsQuote(string(s.buf[start:])) {
-		v := string(s.buf[start:])
-		s.buf = s.buf[:start]
-		s.quoted(v)
 	}
 }
 

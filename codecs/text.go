@@ -165,8 +165,9 @@ func appendTextKey(dst []byte, k string) []byte {
 // textTimeFormat is how the text codecs write times, as slog.TextHandler.
 const textTimeFormat = "2006-01-02T15:04:05.000Z07:00"
 
-// resolveValue resolves a LogValuer, turning a panic into a marker value
-// counted on r (which may be nil while a scope is encoded).
+// resolveValue resolves a LogValuer, turning a panic or an endless chain
+// of LogValuers into a marker value counted on r (which may be nil while a
+// scope is encoded).
 func resolveValue(r *loggerjs.Record, v slog.Value) (out slog.Value) {
 	if v.Kind() != slog.KindLogValuer {
 		return v
@@ -177,35 +178,52 @@ func resolveValue(r *loggerjs.Record, v slog.Value) (out slog.Value) {
 			out = slog.StringValue("!PANIC: LogValue: " + fmt.Sprint(p))
 		}
 	}()
-	return v.Resolve()
+	for range maxLogValues {
+		v = v.LogValuer().LogValue()
+		if v.Kind() != slog.KindLogValuer {
+			return v
+		}
+	}
+	r.CodecFallback()
+	return slog.StringValue(fmt.Sprintf("!ERROR:LogValue called too many times on Value of type %T", v.Any()))
 }
 
-// textValue renders a resolved, non-group value as the text that
-// slog.TextHandler would write (before quoting). marker reports that the
-// text is an error marker standing for a value that could not be rendered;
-// the fallback has then been counted on r.
-func textValue(dst []byte, r *loggerjs.Record, v slog.Value) (out []byte, quote, marker bool) {
+// appendTextValue appends a resolved, non-group value as slog.TextHandler
+// writes it, quoted by logfmt's rules where needed. marker reports that
+// what it wrote is an error marker for a value it could not render; the
+// fallback has then been counted on r, as it has for invalid UTF-8.
+func appendTextValue(dst []byte, r *loggerjs.Record, v slog.Value) (out []byte, marker bool) {
+	var bad bool
 	switch v.Kind() {
 	case slog.KindString:
-		return append(dst, v.String()...), true, false
+		dst, bad = appendTextString(dst, v.String())
 	case slog.KindInt64:
-		return strconv.AppendInt(dst, v.Int64(), 10), false, false
+		return strconv.AppendInt(dst, v.Int64(), 10), false
 	case slog.KindUint64:
-		return strconv.AppendUint(dst, v.Uint64(), 10), false, false
+		return strconv.AppendUint(dst, v.Uint64(), 10), false
 	case slog.KindFloat64:
-		return strconv.AppendFloat(dst, v.Float64(), 'g', -1, 64), false, false
+		return strconv.AppendFloat(dst, v.Float64(), 'g', -1, 64), false
 	case slog.KindBool:
-		return strconv.AppendBool(dst, v.Bool()), false, false
+		return strconv.AppendBool(dst, v.Bool()), false
 	case slog.KindDuration:
-		return appendDuration(dst, v.Duration()), false, false
+		return appendDuration(dst, v.Duration()), false
 	case slog.KindTime:
-		return v.Time().AppendFormat(dst, textTimeFormat), true, false
+		return v.Time().AppendFormat(dst, textTimeFormat), false
 	case slog.KindAny:
-		text, isMarker := anyText(r, v.Any())
-		return append(dst, text...), true, isMarker
+		if src, ok := v.Any().(*slog.Source); ok && src != nil {
+			dst, bad = appendTextString(dst, src.File+":"+strconv.Itoa(src.Line))
+			break
+		}
+		var text string
+		text, marker = anyText(r, v.Any())
+		dst, bad = appendTextString(dst, text)
 	default:
-		return append(dst, v.String()...), true, false
+		dst, bad = appendTextString(dst, v.String())
 	}
+	if bad {
+		r.CodecFallback()
+	}
+	return dst, marker
 }
 
 // anyText renders a KindAny value as slog.TextHandler does (a
