@@ -136,8 +136,7 @@ func TestWriteAfterClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = m.Close(context.Background())
-	var out string
-	out = captureStderr(t, func() { slog.New(h).Warn("late") })
+	out := captureStderr(t, func() { slog.New(h).Warn("late") })
 	if st := h.Stats(); st.WriteAfterClose != 1 || st.Sinks["m"].WriteAfterClose != 1 {
 		t.Errorf("WriteAfterClose = %d / %d", st.WriteAfterClose, st.Sinks["m"].WriteAfterClose)
 	}
