@@ -1,0 +1,531 @@
+package redact
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"reflect"
+	"strings"
+	"sync"
+	"time"
+)
+
+// anyValue redacts the value of a slog.Any at w.path.
+func (w *walker) anyValue(x any, depth int) (slog.Value, bool) {
+	switch t := x.(type) {
+	case nil, time.Time, time.Duration, []byte, json.RawMessage, slog.Level, *slog.Source:
+		return slog.AnyValue(x), false
+	case error:
+		if e, ok := w.r.redactError(t, 0); ok {
+			return slog.AnyValue(e), true
+		}
+		return slog.AnyValue(x), false
+	}
+	rv := reflect.ValueOf(x)
+	if !w.r.mayHold(rv.Type()) {
+		return slog.AnyValue(x), false
+	}
+	out, ok := w.reflect(rv, depth)
+	if !ok || !out.CanInterface() {
+		return slog.AnyValue(x), false
+	}
+	return slog.AnyValue(out.Interface()), true
+}
+
+var (
+	errorType    = reflect.TypeFor[error]()
+	urlType      = reflect.TypeFor[url.URL]()
+	userinfoType = reflect.TypeFor[url.Userinfo]()
+	timeType     = reflect.TypeFor[time.Time]()
+	anyType      = reflect.TypeFor[any]()
+)
+
+// mayHold reports whether a value of type t may hold something to hide:
+// a string, an interface, an error, a key that names a secret. Numbers
+// and structs of numbers are skipped without a walk. The answer is cached
+// per type.
+func (r *Redactor) mayHold(t reflect.Type) bool {
+	if v, ok := r.types.Load(t); ok {
+		return v.(bool)
+	}
+	v := r.computeMayHold(t, map[reflect.Type]bool{})
+	r.types.Store(t, v)
+	return v
+}
+
+func (r *Redactor) computeMayHold(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if t == timeType {
+		return false
+	}
+	if t.Implements(errorType) || t == urlType || t == userinfoType {
+		return true
+	}
+	if seen[t] {
+		return true // a recursive type: assume so
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.String, reflect.Interface:
+		return true
+	case reflect.Pointer, reflect.Array:
+		return r.computeMayHold(t.Elem(), seen)
+	case reflect.Slice:
+		return t.Elem().Kind() != reflect.Uint8 && r.computeMayHold(t.Elem(), seen)
+	case reflect.Map:
+		return t.Key().Kind() == reflect.String || r.computeMayHold(t.Elem(), seen)
+	case reflect.Struct:
+		for _, f := range structFields(t) {
+			if r.secret.matchKey(f.name) || r.secret.matchKey(f.goName) || r.pseudo.nonEmpty || len(r.secret.paths) > 0 {
+				return true
+			}
+			if r.computeMayHold(t.Field(f.index).Type, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// field describes one struct field as codecs name it.
+type field struct {
+	index    int
+	name     string // the JSON name
+	goName   string
+	exported bool
+	omit     bool // json:"-"
+}
+
+var fieldCache sync.Map // reflect.Type -> []field
+
+func structFields(t reflect.Type) []field {
+	if v, ok := fieldCache.Load(t); ok {
+		return v.([]field)
+	}
+	fs := make([]field, t.NumField())
+	for i := range fs {
+		sf := t.Field(i)
+		f := field{index: i, name: sf.Name, goName: sf.Name, exported: sf.IsExported()}
+		if tag, ok := sf.Tag.Lookup("json"); ok {
+			name, _, _ := strings.Cut(tag, ",")
+			if name == "-" && !strings.HasPrefix(tag, "-,") {
+				f.omit = true
+			} else if name != "" {
+				f.name = name
+			}
+		}
+		fs[i] = f
+	}
+	fieldCache.Store(t, fs)
+	return fs
+}
+
+// maskFor returns the mask (or pseudonym) as a value assignable to type
+// t, or false when t cannot hold text.
+func (r *Redactor) maskFor(act action, orig reflect.Value, t reflect.Type) (reflect.Value, bool) {
+	m := r.mask
+	if act == pseudonymise {
+		m = r.pseudonym(reflectText(orig))
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return reflect.ValueOf(m).Convert(t), true
+	case reflect.Interface:
+		if reflect.TypeOf(m).Implements(t) {
+			return reflect.ValueOf(m), true
+		}
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.String {
+			s := reflect.MakeSlice(t, 1, 1)
+			s.Index(0).Set(reflect.ValueOf(m).Convert(t.Elem()))
+			return s, true
+		}
+	case reflect.Pointer:
+		if t.Elem().Kind() == reflect.String {
+			p := reflect.New(t.Elem())
+			p.Elem().Set(reflect.ValueOf(m).Convert(t.Elem()))
+			return p, true
+		}
+	}
+	return reflect.ValueOf(m), false
+}
+
+func reflectText(v reflect.Value) (s string) {
+	defer func() {
+		if recover() != nil {
+			s = ""
+		}
+	}()
+	if v.Kind() == reflect.String {
+		return v.String()
+	}
+	if v.CanInterface() {
+		return fmt.Sprint(v.Interface())
+	}
+	return ""
+}
+
+// reflect redacts v. The result, when changed, is a copy: of v's own type
+// where the hidden values fit in it, else a map[string]any or []any that
+// codecs render alike.
+func (w *walker) reflect(v reflect.Value, depth int) (reflect.Value, bool) {
+	if depth >= maxDepth || w.nodes >= maxNodes || !v.IsValid() {
+		return v, false
+	}
+	w.nodes++
+	t := v.Type()
+	if v.CanInterface() {
+		switch t {
+		case urlType:
+			u := v.Interface().(url.URL)
+			if nu, ok := w.r.redactURL(&u); ok {
+				return reflect.ValueOf(*nu), true
+			}
+			return v, false
+		case reflect.PointerTo(urlType):
+			if v.IsNil() {
+				return v, false
+			}
+			if nu, ok := w.r.redactURL(v.Interface().(*url.URL)); ok {
+				return reflect.ValueOf(nu), true
+			}
+			return v, false
+		case reflect.PointerTo(userinfoType):
+			if v.IsNil() {
+				return v, false
+			}
+			return reflect.ValueOf(url.User(w.r.mask)), true
+		case timeType:
+			return v, false
+		}
+		if t.Implements(errorType) && (t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface || !v.IsNil()) {
+			if e, ok := w.r.redactError(v.Interface().(error), 0); ok {
+				return reflect.ValueOf(e), true
+			}
+			return v, false
+		}
+	}
+	switch v.Kind() {
+	case reflect.String:
+		if s, ok := w.r.text(v.String()); ok {
+			return reflect.ValueOf(s).Convert(t), true
+		}
+	case reflect.Interface:
+		if v.IsNil() {
+			return v, false
+		}
+		return w.reflect(v.Elem(), depth+1)
+	case reflect.Pointer:
+		if v.IsNil() || !w.r.mayHold(t.Elem()) {
+			return v, false
+		}
+		nv, ok := w.reflect(v.Elem(), depth+1)
+		if !ok {
+			return v, false
+		}
+		if nv.Type() == t.Elem() {
+			p := reflect.New(t.Elem())
+			p.Elem().Set(nv)
+			return p, true
+		}
+		return nv, true
+	case reflect.Struct:
+		return w.structValue(v, depth)
+	case reflect.Map:
+		return w.mapValue(v, depth)
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 || !w.r.mayHold(t.Elem()) {
+			return v, false
+		}
+		if v.Kind() == reflect.Slice && v.IsNil() {
+			return v, false
+		}
+		return w.listValue(v, depth)
+	}
+	return v, false
+}
+
+// child redacts the value under name, an element of a struct or map.
+func (w *walker) child(name string, v reflect.Value, depth int) (reflect.Value, action, bool) {
+	if act := w.r.actionFor(w.path, name); act != keep {
+		return v, act, true
+	}
+	n := len(w.path)
+	w.path = append(w.path, name)
+	nv, ok := w.reflect(v, depth+1)
+	w.path = w.path[:n]
+	return nv, keep, ok
+}
+
+type change struct {
+	i   int // field index, or element index
+	key reflect.Value
+	v   reflect.Value
+	act action
+}
+
+func (w *walker) structValue(v reflect.Value, depth int) (reflect.Value, bool) {
+	t := v.Type()
+	fs := structFields(t)
+	var changes []change
+	for _, f := range fs {
+		if f.omit {
+			continue
+		}
+		fv := v.Field(f.index)
+		if !f.exported && fv.Kind() != reflect.String {
+			continue // not encoded by JSON, and not readable for a walk
+		}
+		name := f.name
+		if act := w.r.actionFor(w.path, f.goName); act != keep && name != f.goName {
+			changes = append(changes, change{i: f.index, v: fv, act: act})
+			continue
+		}
+		nv, act, ok := w.child(name, fv, depth)
+		if ok {
+			changes = append(changes, change{i: f.index, v: nv, act: act})
+		}
+	}
+	if changes == nil {
+		return v, false
+	}
+	// A copy of the same type, when every change fits in it.
+	cp := reflect.New(t).Elem()
+	cp.Set(v)
+	fits := true
+	for _, c := range changes {
+		sf := t.Field(c.i)
+		if !sf.IsExported() {
+			fits = false
+			break
+		}
+		nv := c.v
+		if c.act != keep {
+			var ok bool
+			if nv, ok = w.r.maskFor(c.act, c.v, sf.Type); !ok {
+				fits = false
+				break
+			}
+		}
+		if !nv.Type().AssignableTo(sf.Type) {
+			fits = false
+			break
+		}
+		cp.Field(c.i).Set(nv)
+	}
+	if fits {
+		return cp, true
+	}
+	// Else the exported fields as a map, named as encoding/json names them.
+	m := make(map[string]any, len(fs))
+	for _, f := range fs {
+		if f.omit || !f.exported {
+			continue
+		}
+		m[f.name] = v.Field(f.index).Interface()
+	}
+	for _, c := range changes {
+		f := fs[c.i]
+		if !f.exported {
+			continue
+		}
+		if c.act != keep {
+			mv, _ := w.r.maskFor(c.act, c.v, anyType)
+			m[f.name] = mv.Interface()
+		} else if c.v.CanInterface() {
+			m[f.name] = c.v.Interface()
+		}
+	}
+	return reflect.ValueOf(m), true
+}
+
+func (w *walker) mapValue(v reflect.Value, depth int) (reflect.Value, bool) {
+	t := v.Type()
+	if v.IsNil() || v.Len() == 0 {
+		return v, false
+	}
+	stringKeys := t.Key().Kind() == reflect.String
+	if !stringKeys && !w.r.mayHold(t.Elem()) {
+		return v, false
+	}
+	var changes []change
+	it := v.MapRange()
+	for it.Next() {
+		k, ev := it.Key(), it.Value()
+		if stringKeys {
+			nv, act, ok := w.child(k.String(), ev, depth)
+			if ok {
+				changes = append(changes, change{key: k, v: nv, act: act})
+			}
+			continue
+		}
+		if nv, ok := w.reflect(ev, depth+1); ok {
+			changes = append(changes, change{key: k, v: nv})
+		}
+	}
+	if changes == nil {
+		return v, false
+	}
+	cp := reflect.MakeMapWithSize(t, v.Len())
+	it = v.MapRange()
+	for it.Next() {
+		cp.SetMapIndex(it.Key(), it.Value())
+	}
+	fits := true
+	for _, c := range changes {
+		nv := c.v
+		if c.act != keep {
+			var ok bool
+			if nv, ok = w.r.maskFor(c.act, c.v, t.Elem()); !ok {
+				fits = false
+				break
+			}
+		}
+		if !nv.Type().AssignableTo(t.Elem()) {
+			fits = false
+			break
+		}
+		cp.SetMapIndex(c.key, nv)
+	}
+	if fits {
+		return cp, true
+	}
+	m := make(map[string]any, v.Len())
+	it = v.MapRange()
+	for it.Next() {
+		m[fmt.Sprint(it.Key().Interface())] = it.Value().Interface()
+	}
+	for _, c := range changes {
+		k := fmt.Sprint(c.key.Interface())
+		if c.act != keep {
+			mv, _ := w.r.maskFor(c.act, c.v, anyType)
+			m[k] = mv.Interface()
+		} else if c.v.CanInterface() {
+			m[k] = c.v.Interface()
+		}
+	}
+	return reflect.ValueOf(m), true
+}
+
+func (w *walker) listValue(v reflect.Value, depth int) (reflect.Value, bool) {
+	var changes []change
+	for i := range v.Len() {
+		if nv, ok := w.reflect(v.Index(i), depth+1); ok {
+			changes = append(changes, change{i: i, v: nv})
+		}
+	}
+	if changes == nil {
+		return v, false
+	}
+	t := v.Type()
+	fits := true
+	for _, c := range changes {
+		if !c.v.Type().AssignableTo(t.Elem()) {
+			fits = false
+			break
+		}
+	}
+	if fits {
+		var cp reflect.Value
+		if v.Kind() == reflect.Slice {
+			cp = reflect.MakeSlice(t, v.Len(), v.Len())
+		} else {
+			cp = reflect.New(t).Elem()
+		}
+		reflect.Copy(cp, v)
+		for _, c := range changes {
+			cp.Index(c.i).Set(c.v)
+		}
+		return cp, true
+	}
+	out := make([]any, v.Len())
+	for i := range out {
+		if e := v.Index(i); e.CanInterface() {
+			out[i] = e.Interface()
+		}
+	}
+	for _, c := range changes {
+		if c.v.CanInterface() {
+			out[c.i] = c.v.Interface()
+		}
+	}
+	return reflect.ValueOf(out), true
+}
+
+// redactURL returns a copy of u with its userinfo hidden (the password
+// when there is one, else the user name) and the values of sensitive
+// query and fragment parameters hidden, or u and false.
+func (r *Redactor) redactURL(u *url.URL) (*url.URL, bool) {
+	if u == nil {
+		return u, false
+	}
+	changed := false
+	nu := *u
+	if u.User != nil {
+		if _, has := u.User.Password(); has {
+			nu.User = url.UserPassword(u.User.Username(), r.mask)
+		} else {
+			nu.User = url.User(r.mask)
+		}
+		changed = true
+	}
+	if q, ok := r.redactQuery(u.RawQuery); ok {
+		nu.RawQuery, changed = q, true
+	}
+	if strings.IndexByte(u.Fragment, '=') >= 0 {
+		if f, ok := r.redactQuery(u.Fragment); ok {
+			nu.Fragment, nu.RawFragment, changed = f, "", true
+		}
+	}
+	if s, ok := r.text(u.Opaque); ok {
+		nu.Opaque, changed = s, true
+	}
+	if !changed {
+		return u, false
+	}
+	return &nu, true
+}
+
+// redactQuery hides the values of sensitive parameters in a query string.
+func (r *Redactor) redactQuery(q string) (string, bool) {
+	if q == "" {
+		return q, false
+	}
+	var b strings.Builder
+	changed := false
+	for rest := q; ; {
+		part, tail, more := cutAny(rest, "&;")
+		key, _, hasValue := strings.Cut(part, "=")
+		if k, err := url.QueryUnescape(key); err == nil {
+			key = k
+		}
+		if hasValue && r.sensitiveTextKey(key) {
+			if !changed {
+				b.WriteString(q[:len(q)-len(rest)])
+				changed = true
+			}
+			b.WriteString(part[:strings.IndexByte(part, '=')+1])
+			b.WriteString(r.mask)
+		} else if changed {
+			b.WriteString(part)
+		}
+		if !more {
+			break
+		}
+		if changed {
+			b.WriteByte(rest[len(part)])
+		}
+		rest = tail
+	}
+	if !changed {
+		return q, false
+	}
+	return b.String(), true
+}
+
+func cutAny(s, seps string) (before, after string, found bool) {
+	if i := strings.IndexAny(s, seps); i >= 0 {
+		return s[:i], s[i+1:], true
+	}
+	return s, "", false
+}

@@ -1,0 +1,319 @@
+// Package redact is the redaction engine behind loggerjs's default
+// Redactor and middleware.Redact. It hides the values of sensitive keys
+// and the secrets that value patterns recognise, wherever they sit in a
+// slog.Attr: nested groups, LogValuer results, maps, structs and slices
+// logged with slog.Any, URLs, http.Header, error chains and free text.
+//
+// It imports the standard library only, and not package loggerjs, so the
+// root package can import it for its default.
+package redact
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+)
+
+// Mask replaces a hidden value unless Options.Mask names another text.
+const Mask = "[REDACTED]"
+
+// DefaultKeys are the keys whose values a Default Redactor hides, in the
+// syntax of Options.Keys. Besides the list of the loggerjs design
+// (authorization, cookie, set-cookie, password, passwd, token, secret,
+// apiKey, api_key, *_key) it holds *_token, *_secret and *_password, so
+// that access_token, client_secret and db_password are hidden too.
+var DefaultKeys = []string{
+	"authorization", "cookie", "set-cookie", "password", "passwd", "token",
+	"secret", "apiKey", "api_key", "*_key", "*_token", "*_secret", "*_password",
+}
+
+// Options configure a Redactor. The zero Options hides the DefaultKeys.
+type Options struct {
+	// Keys adds keys whose values are hidden at any depth. A key matches
+	// case-insensitively, with '-' and '_' taken as the same character. A
+	// leading '*' matches any non-empty prefix ("*_key" matches
+	// "session_key"), and then also the camel-case form ("sessionKey");
+	// a trailing '*' matches any non-empty suffix. A key with a dot in it
+	// is a dotted path, as in Paths.
+	Keys []string
+	// Paths adds dotted paths whose values are hidden: "user.password"
+	// hides the attr password inside the group (or map, or struct) user
+	// at the top level of the record, the groups the logger opened with
+	// WithGroup included; a '*' segment matches any one name, so
+	// "*.token" hides token one level down, under any name. A path of one
+	// name matches at the top level only. Names match as keys do.
+	Paths []string
+	// Patterns recognise secrets by their value wherever text occurs:
+	// string values, struct fields, map values, error text and the
+	// message. Only the matched span is hidden.
+	Patterns []Pattern
+	// Pseudonymize names keys and dotted paths (as in Keys) whose values
+	// are replaced by "hmac:" and the first 128 bits, in hex, of their
+	// HMAC-SHA256 under HMACKey, so that equal values stay joinable
+	// across records without being readable. A key that is also secret
+	// is hidden, not pseudonymised.
+	Pseudonymize []string
+	// HMACKey is the key of the pseudonymiser. It is required when
+	// Pseudonymize is not empty.
+	HMACKey []byte
+	// Mask replaces hidden values; empty means the constant Mask.
+	Mask string
+	// NoDefaultKeys leaves the DefaultKeys out, so that only Keys and
+	// Paths are hidden.
+	NoDefaultKeys bool
+}
+
+// A Redactor hides secrets in slog attrs and messages. It never modifies
+// the values it is given: a value with a secret in it is copied with the
+// secret replaced. A Redactor is safe for concurrent use.
+type Redactor struct {
+	secret  matcher
+	pseudo  matcher
+	hmacKey []byte
+	mask    string
+	maskVal slog.Value
+	pats    []Pattern
+
+	types sync.Map // reflect.Type -> bool: whether a value of it may need hiding
+}
+
+// Default returns a Redactor that hides the values of the DefaultKeys.
+func Default() *Redactor {
+	r, err := New(Options{})
+	if err != nil {
+		panic("redact: default keys rejected: " + err.Error())
+	}
+	return r
+}
+
+// New returns a Redactor configured by opts, or an error naming the first
+// bad option.
+func New(opts Options) (*Redactor, error) {
+	r := &Redactor{mask: opts.Mask, hmacKey: append([]byte(nil), opts.HMACKey...)}
+	if r.mask == "" {
+		r.mask = Mask
+	}
+	r.maskVal = slog.StringValue(r.mask)
+	if !opts.NoDefaultKeys {
+		for _, k := range DefaultKeys {
+			if err := r.secret.add(k); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for i, k := range opts.Keys {
+		if err := r.secret.add(k); err != nil {
+			return nil, fmt.Errorf("redact: Keys[%d]: %w", i, err)
+		}
+	}
+	for i, p := range opts.Paths {
+		if err := r.secret.addPath(p); err != nil {
+			return nil, fmt.Errorf("redact: Paths[%d]: %w", i, err)
+		}
+	}
+	for i, k := range opts.Pseudonymize {
+		if err := r.pseudo.add(k); err != nil {
+			return nil, fmt.Errorf("redact: Pseudonymize[%d]: %w", i, err)
+		}
+	}
+	if !r.pseudo.empty() && len(r.hmacKey) == 0 {
+		return nil, errors.New("redact: Pseudonymize needs an HMACKey")
+	}
+	for i, p := range opts.Patterns {
+		if p.find == nil {
+			return nil, fmt.Errorf("redact: Patterns[%d]: zero Pattern", i)
+		}
+	}
+	r.pats = append([]Pattern(nil), opts.Patterns...)
+	return r, nil
+}
+
+// RedactAttr returns a with every secret in it hidden and true, or a
+// itself and false when it holds nothing to hide. groups are the names of
+// the groups enclosing a, outermost first. A LogValuer is not resolved
+// here: it is wrapped so that its value is redacted when a codec resolves
+// it.
+func (r *Redactor) RedactAttr(groups []string, a slog.Attr) (slog.Attr, bool) {
+	kind := a.Value.Kind()
+	switch kind {
+	case slog.KindGroup, slog.KindAny, slog.KindLogValuer:
+		return r.redactAttrSlow(groups, a)
+	}
+	// A scalar: only its key, and the text of a string, matter.
+	if act := r.actionFor(groups, a.Key); act != keep {
+		return slog.Attr{Key: a.Key, Value: r.replacement(act, a.Value)}, true
+	}
+	if kind == slog.KindString {
+		if s, ok := r.text(a.Value.String()); ok {
+			return slog.String(a.Key, s), true
+		}
+	}
+	return a, false
+}
+
+func (r *Redactor) redactAttrSlow(groups []string, a slog.Attr) (slog.Attr, bool) {
+	var buf [8]string
+	w := walker{r: r, path: append(buf[:0], groups...)}
+	v, ok := w.attr(a.Key, a.Value, 0)
+	if !ok {
+		return a, false
+	}
+	return slog.Attr{Key: a.Key, Value: v}, true
+}
+
+// RedactMessage returns msg with the secrets that the text scanner and
+// the value patterns find hidden, and true; or msg and false.
+func (r *Redactor) RedactMessage(msg string) (string, bool) {
+	return r.text(msg)
+}
+
+// RedactText is RedactMessage for any text.
+func (r *Redactor) RedactText(s string) (string, bool) { return r.text(s) }
+
+// action is what becomes of a value under a key.
+type action uint8
+
+const (
+	keep action = iota
+	hide
+	pseudonymise
+)
+
+// actionFor returns what to do with the value of key under path.
+func (r *Redactor) actionFor(path []string, key string) action {
+	if r.secret.match(path, key) {
+		return hide
+	}
+	if r.pseudo.nonEmpty && r.pseudo.match(path, key) {
+		return pseudonymise
+	}
+	return keep
+}
+
+// pseudonym returns the HMAC pseudonym of text.
+func (r *Redactor) pseudonym(text string) string {
+	m := hmac.New(sha256.New, r.hmacKey)
+	m.Write([]byte(text))
+	var sum [sha256.Size]byte
+	return "hmac:" + hex.EncodeToString(m.Sum(sum[:0])[:16])
+}
+
+// replacement returns the value that stands for v under act.
+func (r *Redactor) replacement(act action, v slog.Value) slog.Value {
+	if act == pseudonymise {
+		return slog.StringValue(r.pseudonym(valueText(v)))
+	}
+	return r.maskVal
+}
+
+// valueText is the text a pseudonym is computed over.
+func valueText(v slog.Value) (s string) {
+	defer func() {
+		if recover() != nil {
+			s = ""
+		}
+	}()
+	if v.Kind() == slog.KindLogValuer {
+		v = v.Resolve()
+	}
+	return v.String()
+}
+
+// walker carries the path of names from the record's top level down to
+// the value being looked at.
+type walker struct {
+	r     *Redactor
+	path  []string
+	nodes int // values visited inside slog.Any values, bounded by maxNodes
+}
+
+// Bounds on the work done inside one slog.Any value.
+const (
+	maxDepth = 32
+	maxNodes = 10000
+)
+
+// attr redacts the value of key at w.path.
+func (w *walker) attr(key string, v slog.Value, depth int) (slog.Value, bool) {
+	if act := w.r.actionFor(w.path, key); act != keep {
+		return w.r.replacement(act, v), true
+	}
+	if key == "" { // an inline group adds no name to the path
+		return w.value(v, depth)
+	}
+	n := len(w.path)
+	w.path = append(w.path, key)
+	out, ok := w.value(v, depth)
+	w.path = w.path[:n]
+	return out, ok
+}
+
+// value redacts v, which sits at w.path.
+func (w *walker) value(v slog.Value, depth int) (slog.Value, bool) {
+	switch v.Kind() {
+	case slog.KindString:
+		if s, ok := w.r.text(v.String()); ok {
+			return slog.StringValue(s), true
+		}
+	case slog.KindGroup:
+		return w.group(v.Group(), depth)
+	case slog.KindLogValuer:
+		return slog.AnyValue(&valuer{r: w.r, lv: v.LogValuer(), path: append([]string(nil), w.path...)}), true
+	case slog.KindAny:
+		return w.anyValue(v.Any(), depth)
+	}
+	return v, false
+}
+
+// group redacts the attrs of a group value at w.path.
+func (w *walker) group(attrs []slog.Attr, depth int) (slog.Value, bool) {
+	if depth >= maxDepth {
+		return slog.GroupValue(attrs...), false
+	}
+	var out []slog.Attr
+	for i, a := range attrs {
+		v, ok := w.attr(a.Key, a.Value, depth+1)
+		if !ok {
+			continue
+		}
+		if out == nil {
+			out = append([]slog.Attr(nil), attrs...)
+		}
+		out[i] = slog.Attr{Key: a.Key, Value: v}
+	}
+	if out == nil {
+		return slog.GroupValue(attrs...), false
+	}
+	return slog.GroupValue(out...), true
+}
+
+// valuer defers the redaction of a LogValuer until it is resolved.
+type valuer struct {
+	r    *Redactor
+	lv   slog.LogValuer
+	path []string
+}
+
+// maxResolve bounds a chain of LogValuers, as slog does.
+const maxResolve = 100
+
+// LogValue resolves the wrapped LogValuer and redacts the result. A panic
+// in the wrapped LogValue is left to the codec that resolves it, which
+// writes its marker in place.
+func (v *valuer) LogValue() slog.Value {
+	val := v.lv.LogValue()
+	for i := 0; i < maxResolve && val.Kind() == slog.KindLogValuer; i++ {
+		val = val.LogValuer().LogValue()
+	}
+	if val.Kind() == slog.KindLogValuer {
+		return v.r.maskVal
+	}
+	var buf [8]string
+	w := walker{r: v.r, path: append(buf[:0], v.path...)}
+	out, _ := w.value(val, 0)
+	return out
+}

@@ -1,0 +1,367 @@
+package redact
+
+import (
+	"regexp"
+	"strings"
+)
+
+// span is a half-open byte range of a text to hide.
+type span struct{ start, end int }
+
+// text hides the secrets found in s: the userinfo of URLs, the values of
+// sensitive keys written as key=value or key: value (which covers query
+// parameters, headers, JSON and Go's %v of maps and structs), and what
+// the value patterns match.
+func (r *Redactor) text(s string) (string, bool) {
+	out, changed := s, false
+	if hasSeparator(s) {
+		var buf [4]span
+		spans := r.scanPairs(s, buf[:0])
+		if len(spans) > 0 {
+			out, changed = r.apply(s, spans), true
+		}
+	}
+	for _, p := range r.pats {
+		var buf [4]span
+		spans := buf[:0]
+		for i := 0; i < len(out); {
+			start, end := p.find(out[i:])
+			if start < 0 || end <= start {
+				break
+			}
+			spans = append(spans, span{i + start, i + end})
+			i += end
+		}
+		if len(spans) > 0 {
+			out, changed = r.apply(out, spans), true
+		}
+	}
+	return out, changed
+}
+
+// hasSeparator reports whether s holds a ':' or a '='.
+func hasSeparator(s string) bool {
+	if len(s) > 32 {
+		return strings.IndexByte(s, '=') >= 0 || strings.IndexByte(s, ':') >= 0
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ':' || c == '=' {
+			return true
+		}
+	}
+	return false
+}
+
+// apply replaces each span of s, in order and not overlapping, with the
+// mask.
+func (r *Redactor) apply(s string, spans []span) string {
+	var b strings.Builder
+	b.Grow(len(s) + len(spans)*len(r.mask))
+	last := 0
+	for _, sp := range spans {
+		if sp.start < last {
+			sp.start = last
+		}
+		if sp.end <= sp.start {
+			continue
+		}
+		b.WriteString(s[last:sp.start])
+		b.WriteString(r.mask)
+		last = sp.end
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// scanPairs appends to spans the URL userinfo and the values of sensitive
+// keys found in s.
+func (r *Redactor) scanPairs(s string, spans []span) []span {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != ':' && c != '=' {
+			continue
+		}
+		if c == ':' && strings.HasPrefix(s[i+1:], "//") {
+			start := i + 3
+			end, at := start, -1
+			for end < len(s) && !authorityEnd(s[end]) {
+				if s[end] == '@' {
+					at = end
+				}
+				end++
+			}
+			if at > start {
+				if colon := strings.IndexByte(s[start:at], ':'); colon >= 0 {
+					spans = append(spans, span{start + colon + 1, at})
+				} else {
+					spans = append(spans, span{start, at})
+				}
+			}
+			i = end - 1
+			continue
+		}
+		key := keyBefore(s, i)
+		if key == "" || !r.sensitiveTextKey(key) {
+			continue
+		}
+		if sp, ok := valueAfter(s, i+1); ok {
+			spans = append(spans, sp)
+			i = sp.end - 1
+		}
+	}
+	return spans
+}
+
+// sensitiveTextKey reports whether a key found in text names a secret:
+// the key itself, or its last dotted name.
+func (r *Redactor) sensitiveTextKey(key string) bool {
+	if r.secret.matchKey(key) {
+		return true
+	}
+	if dot := strings.LastIndexByte(key, '.'); dot >= 0 && dot < len(key)-1 {
+		return r.secret.matchKey(key[dot+1:])
+	}
+	return false
+}
+
+func authorityEnd(c byte) bool {
+	switch c {
+	case '/', '?', '#', ' ', '\t', '\n', '\r', '"', '\'', '<', '>', '`', '\\':
+		return true
+	}
+	return false
+}
+
+func isKeyByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
+}
+
+// keyBefore returns the key that ends just before the separator at i,
+// allowing it to be quoted ("password":…). Spaces before a separator end
+// the search: "password : x" is not a pair.
+func keyBefore(s string, i int) string {
+	j := i
+	if j > 0 && (s[j-1] == '"' || s[j-1] == '\'') {
+		j--
+	}
+	k := j
+	for k > 0 && isKeyByte(s[k-1]) {
+		k--
+	}
+	return strings.Trim(s[k:j], ".")
+}
+
+// valueAfter returns the span of the value that starts at i, after
+// optional spaces: a quoted string's contents, or else a run up to a
+// delimiter. An authorization scheme ("Bearer x", "Basic x") is taken
+// with its credentials.
+func valueAfter(s string, i int) (span, bool) {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	if i >= len(s) {
+		return span{}, false
+	}
+	if q := s[i]; q == '"' || q == '\'' || q == '`' {
+		end := i + 1
+		for end < len(s) && s[end] != q {
+			if s[end] == '\\' && q == '"' {
+				end++
+			}
+			end++
+		}
+		end = min(end, len(s))
+		return span{i + 1, end}, end > i+1
+	}
+	end := i
+	alpha := true
+	for end < len(s) && !valueEnd(s[end]) {
+		if c := s[end]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			alpha = false
+		}
+		end++
+	}
+	if end == i {
+		return span{}, false
+	}
+	// A word of letters followed by one space and more text is an
+	// authorization scheme: hide the credentials with it.
+	if alpha && end+1 < len(s) && s[end] == ' ' && !valueEnd(s[end+1]) {
+		end++
+		for end < len(s) && !valueEnd(s[end]) {
+			end++
+		}
+	}
+	return span{i, end}, true
+}
+
+func valueEnd(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\r', '&', ';', ',', '"', '\'', '`', ')', ']', '}', '>', '<':
+		return true
+	}
+	return false
+}
+
+// A Pattern recognises secrets by their value. Its zero value is not
+// usable; use BearerToken, JWT, CardNumber or Regexp.
+type Pattern struct {
+	name string
+	// find returns the first match in s, or -1, -1.
+	find func(s string) (start, end int)
+}
+
+// Name returns the pattern's name.
+func (p Pattern) Name() string { return p.name }
+
+// BearerToken matches the credentials after "Bearer " (in any case).
+func BearerToken() Pattern { return Pattern{name: "bearer", find: findBearer} }
+
+// JWT matches JSON Web Tokens: three base64url parts, the first two
+// starting with "eyJ" (an encoded '{"').
+func JWT() Pattern { return Pattern{name: "jwt", find: findJWT} }
+
+// CardNumber matches payment card numbers: 13 to 19 digits, optionally
+// grouped by single spaces or dashes, that pass the Luhn check.
+func CardNumber() Pattern { return Pattern{name: "card", find: findCard} }
+
+// Regexp matches what re matches.
+func Regexp(name string, re *regexp.Regexp) Pattern {
+	if re == nil {
+		return Pattern{name: name}
+	}
+	return Pattern{name: name, find: func(s string) (int, int) {
+		loc := re.FindStringIndex(s)
+		if loc == nil {
+			return -1, -1
+		}
+		return loc[0], loc[1]
+	}}
+}
+
+func isTokenByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+		c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '='
+}
+
+func findBearer(s string) (int, int) {
+	const word = "bearer"
+	for i := 0; i+len(word) < len(s); i++ {
+		if s[i]|0x20 != 'b' || !strings.EqualFold(s[i:i+len(word)], word) {
+			continue
+		}
+		if i > 0 && isKeyByte(s[i-1]) {
+			continue
+		}
+		j := i + len(word)
+		if s[j] != ' ' {
+			continue
+		}
+		for j < len(s) && s[j] == ' ' {
+			j++
+		}
+		end := j
+		for end < len(s) && isTokenByte(s[end]) {
+			end++
+		}
+		if end > j {
+			return j, end
+		}
+	}
+	return -1, -1
+}
+
+func isBase64URLByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+}
+
+func findJWT(s string) (int, int) {
+	for off := 0; ; {
+		i := strings.Index(s[off:], "eyJ")
+		if i < 0 {
+			return -1, -1
+		}
+		start := off + i
+		off = start + 3
+		if start > 0 && isBase64URLByte(s[start-1]) {
+			continue
+		}
+		end := start
+		parts := 0
+		for parts < 3 {
+			n := end
+			for n < len(s) && isBase64URLByte(s[n]) {
+				n++
+			}
+			if n == end && parts < 2 {
+				break
+			}
+			end = n
+			parts++
+			if parts < 3 {
+				if end >= len(s) || s[end] != '.' {
+					break
+				}
+				end++
+			}
+		}
+		if parts == 3 && strings.HasPrefix(s[strings.IndexByte(s[start:], '.')+start+1:], "eyJ") {
+			return start, end
+		}
+	}
+}
+
+func findCard(s string) (int, int) {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' || i > 0 && isCardNeighbour(s[i-1]) {
+			continue
+		}
+		var digits [19]byte
+		n, end, j := 0, i, i
+		for j < len(s) {
+			c := s[j]
+			if c >= '0' && c <= '9' {
+				if n == len(digits) {
+					n++ // too long to be a card number
+					break
+				}
+				digits[n] = c - '0'
+				n++
+				j++
+				end = j
+				continue
+			}
+			if (c == ' ' || c == '-') && j+1 < len(s) && s[j+1] >= '0' && s[j+1] <= '9' {
+				j++
+				continue
+			}
+			break
+		}
+		if n >= 13 && n <= 19 && (end == len(s) || !isCardNeighbour(s[end])) && luhn(digits[:n]) {
+			return i, end
+		}
+		i = end
+	}
+	return -1, -1
+}
+
+func isCardNeighbour(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func luhn(d []byte) bool {
+	sum := 0
+	double := false
+	for i := len(d) - 1; i >= 0; i-- {
+		v := int(d[i])
+		if double {
+			v *= 2
+			if v > 9 {
+				v -= 9
+			}
+		}
+		sum += v
+		double = !double
+	}
+	return sum%10 == 0
+}

@@ -1,0 +1,5 @@
+package loggerjs
+
+import "github.com/loggerjs/loggerjs/internal/redact"
+
+func init() { defaultRedactor = redact.Default() }
