@@ -143,9 +143,15 @@ func (e *engine) dispatch(ctx context.Context, rt *route, r *Record, exclude *si
 	if rt.redactor != nil && !e.redact(rt.redactor, r) {
 		return
 	}
+	var enc encodings
+	defer enc.free()
 	for i := range rt.targets {
 		t := &rt.targets[i]
 		if t.entry == exclude || r.Level < t.gate() {
+			continue
+		}
+		if t.encw != nil {
+			e.writeEncoded(ctx, t, r, &enc)
 			continue
 		}
 		if t.entry.mw == nil {
@@ -203,6 +209,64 @@ func (e *engine) write(ctx context.Context, s *sinkEntry, r *Record) {
 	}()
 	if err := s.sink.Write(ctx, r); err != nil {
 		e.sinkError(s, r, err)
+	}
+}
+
+// writeEncoded hands a sink the bytes its codec makes of r, encoding them
+// only if no earlier sink of this dispatch shared the codec.
+func (e *engine) writeEncoded(ctx context.Context, t *target, r *Record, enc *encodings) {
+	s := t.entry
+	defer func() {
+		if p := recover(); p != nil {
+			e.count(counterSinkPanic)
+			s.stats.panics.Add(1)
+			if r.Source != metaSource {
+				e.report(s, slog.LevelError, "sink panicked; the record was lost to it",
+					slog.String("sink", s.name), slog.String("panic", panicText(p)))
+			}
+		}
+	}()
+	if err := t.encw.WriteEncoded(ctx, enc.get(t.codec, r)); err != nil {
+		e.sinkError(s, r, err)
+	}
+}
+
+// encodings keeps the encodings of one record made during one dispatch.
+type encodings struct {
+	n     int
+	codec [4]Codec
+	buf   [4]*[]byte
+}
+
+var encodingPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, 1024)
+	return &b
+}}
+
+// get returns c's encoding of r, making it on first use. Beyond four
+// codecs it encodes again each time, into a buffer left to the garbage
+// collector.
+func (enc *encodings) get(c Codec, r *Record) []byte {
+	for i := range enc.n {
+		if enc.codec[i] == c {
+			return *enc.buf[i]
+		}
+	}
+	bp := encodingPool.Get().(*[]byte)
+	*bp = c.Append((*bp)[:0], r)
+	if enc.n < len(enc.codec) {
+		enc.codec[enc.n], enc.buf[enc.n] = c, bp
+		enc.n++
+		return *bp
+	}
+	return *bp
+}
+
+func (enc *encodings) free() {
+	for i := range enc.n {
+		if cap(*enc.buf[i]) <= 64<<10 {
+			encodingPool.Put(enc.buf[i])
+		}
 	}
 }
 

@@ -72,16 +72,15 @@ func redactRecord(rd Redactor, r *Record) {
 	}
 }
 
-// redactedScopeKey keys the redacted form of a scope in its cache.
-type redactedScopeKey struct{ rd Redactor }
-
 // redactScope returns sc with rd applied to every bound attr, or sc itself
 // when nothing in it needed hiding. The result is cached on sc.
 func redactScope(rd Redactor, sc *Scope) *Scope {
 	if sc == nil {
 		return nil
 	}
-	return sc.Cache(redactedScopeKey{rd}, func(sc *Scope) any {
+	// The redactor itself keys the redacted form in the scope's cache: an
+	// interface value converts to a key without allocating.
+	return sc.Cache(rd, func(sc *Scope) any {
 		parent := redactScope(rd, sc.parent)
 		changed := parent != sc.parent
 		attrs := sc.attrs

@@ -3,6 +3,7 @@ package loggerjs
 import (
 	"log/slog"
 	"math"
+	"reflect"
 	"slices"
 	"sync"
 )
@@ -78,6 +79,10 @@ const disabled = slog.Level(math.MaxInt)
 // level is at or above the gate of at least one path to the sink.
 type target struct {
 	entry *sinkEntry
+	// encw is set when the sink shares its codec with another target of
+	// the route: the record is encoded once for all of them.
+	encw  EncodedWriter
+	codec Codec
 	level slog.Level // the static gate, when no path is dynamic
 	paths []gate     // set only when the route is dynamic
 }
@@ -218,7 +223,47 @@ func (s *snapshot) resolve(cat []string) *route {
 	if rt.dynamic {
 		rt.min = rt.minLevel()
 	}
+	shareEncodings(rt.targets)
 	return rt
+}
+
+// shareEncodings marks the targets whose sinks take encoded bytes and
+// share a codec with another target.
+func shareEncodings(targets []target) {
+	users := map[Codec]int{}
+	codecOf := func(t *target) (EncodedWriter, Codec) {
+		if t.entry.mw != nil {
+			return nil, nil
+		}
+		ew, ok := t.entry.sink.(EncodedWriter)
+		if !ok {
+			return nil, nil
+		}
+		c := safeCodec(ew)
+		if c == nil || !reflect.TypeOf(c).Comparable() {
+			return nil, nil
+		}
+		return ew, c
+	}
+	for i := range targets {
+		if _, c := codecOf(&targets[i]); c != nil {
+			users[c]++
+		}
+	}
+	for i := range targets {
+		if ew, c := codecOf(&targets[i]); c != nil && users[c] > 1 {
+			targets[i].encw, targets[i].codec = ew, c
+		}
+	}
+}
+
+func safeCodec(ew EncodedWriter) (c Codec) {
+	defer func() {
+		if recover() != nil {
+			c = nil
+		}
+	}()
+	return ew.Codec()
 }
 
 // earlyRing keeps the records of a buffering configuration.

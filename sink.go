@@ -59,6 +59,17 @@ type MiddlewareFunc func(ctx context.Context, r *Record) bool
 // Process calls f(ctx, r).
 func (f MiddlewareFunc) Process(ctx context.Context, r *Record) bool { return f(ctx, r) }
 
+// EncodedWriter is implemented by sinks that deliver exactly what their
+// Codec encodes. When several sinks of a route have no per-sink
+// middleware and return the same Codec value, the handler encodes each
+// record once and hands the same bytes to each of them through
+// WriteEncoded instead of Write: two files and a shipper in NDJSON cost
+// one encoding, not three. p is valid only until WriteEncoded returns.
+type EncodedWriter interface {
+	Codec() Codec
+	WriteEncoded(ctx context.Context, p []byte) error
+}
+
 // StatsReporter is implemented by sinks that keep counters and gauges of
 // their own (queue depth, records shipped, breaker state). Stats includes
 // them under the sink's name.

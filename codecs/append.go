@@ -3,7 +3,6 @@ package codecs
 import (
 	"math"
 	"strconv"
-	"time"
 	"unicode/utf8"
 )
 
@@ -89,13 +88,4 @@ func appendJSONFloat(dst []byte, f float64) []byte {
 		}
 	}
 	return dst
-}
-
-// appendRFC3339 appends t in RFC 3339 with nanoseconds, as time.RFC3339Nano
-// formats it, and reports false for a year RFC 3339 cannot hold.
-func appendRFC3339(dst []byte, t time.Time) ([]byte, bool) {
-	if y := t.Year(); y < 0 || y >= 10000 {
-		return dst, false
-	}
-	return t.AppendFormat(dst, time.RFC3339Nano), true
 }

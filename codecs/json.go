@@ -46,12 +46,18 @@ type JSONCodec struct {
 
 var _ loggerjs.Codec = (*JSONCodec)(nil)
 
-// JSON returns a JSON codec.
+// defaultJSON is the codec JSON(nil) returns, so that sinks built with
+// the defaults share one codec, and so one encoding of each record.
+var defaultJSON = &JSONCodec{}
+
+// JSON returns a JSON codec. Every call with nil options returns the same
+// codec.
 func JSON(opts *JSONOptions) *JSONCodec {
-	c := &JSONCodec{}
-	if opts != nil {
-		c.addSource, c.replace = opts.AddSource, opts.ReplaceAttr
+	if opts == nil {
+		return defaultJSON
 	}
+	c := &JSONCodec{}
+	c.addSource, c.replace = opts.AddSource, opts.ReplaceAttr
 	return c
 }
 
@@ -67,8 +73,16 @@ func (c *JSONCodec) Append(dst []byte, r *loggerjs.Record) []byte {
 	}
 	if !r.Time.IsZero() {
 		if c.replace == nil {
+			// The record's own time: consecutive records share its second,
+			// so the cached formatter pays.
 			s.key(slog.TimeKey)
-			s.time(r.Time.Round(0))
+			s.buf = append(s.buf, '"')
+			if buf, ok := appendRFC3339Nano(s.buf, r.Time); ok {
+				s.buf = append(buf, '"')
+			} else {
+				s.buf = s.buf[:len(s.buf)-1]
+				s.errorMarker("time.Time year outside of range [0,9999]")
+			}
 		} else {
 			s.attr(slog.Time(slog.TimeKey, r.Time.Round(0)))
 		}
@@ -236,6 +250,15 @@ func (s *jsonState) closeGroup() {
 
 // attr appends one attr and reports whether it wrote anything.
 func (s *jsonState) attr(a slog.Attr) bool {
+	if s.c.replace == nil {
+		switch a.Value.Kind() {
+		case slog.KindString, slog.KindInt64, slog.KindUint64, slog.KindFloat64,
+			slog.KindBool, slog.KindDuration, slog.KindTime:
+			s.key(a.Key)
+			s.value(a.Value)
+			return true
+		}
+	}
 	a.Value = s.resolve(a.Value)
 	if s.c.replace != nil && a.Value.Kind() != slog.KindGroup {
 		a = s.replaceAttr(a)
@@ -353,15 +376,16 @@ func (s *jsonState) value(v slog.Value) {
 	}
 }
 
+// time appends a time value. Times in attrs are seldom in the record's
+// second, so they skip the cache.
 func (s *jsonState) time(t time.Time) {
-	s.buf = append(s.buf, '"')
-	buf, ok := appendRFC3339(s.buf, t)
-	if !ok {
-		s.buf = s.buf[:len(s.buf)-1]
+	if y := t.Year(); y < 0 || y >= 10000 {
 		s.errorMarker("time.Time year outside of range [0,9999]")
 		return
 	}
-	s.buf = append(buf, '"')
+	s.buf = append(s.buf, '"')
+	s.buf = t.AppendFormat(s.buf, time.RFC3339Nano)
+	s.buf = append(s.buf, '"')
 }
 
 func (s *jsonState) errorMarker(msg string) {
