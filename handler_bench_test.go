@@ -47,8 +47,17 @@ func benchLoggers(b *testing.B) map[string]*slog.Logger {
 	if err != nil {
 		b.Fatal(err)
 	}
+	plain, err := loggerjs.New(loggerjs.Config{
+		Sinks:    map[string]loggerjs.Sink{"discard": sinks.Writer(io.Discard, codecs.JSON(nil))},
+		Loggers:  []loggerjs.LoggerConfig{{Sinks: []string{"discard"}, Level: slog.LevelInfo}},
+		Redactor: loggerjs.NoRedaction,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
 	return map[string]*slog.Logger{
-		"loggerjs": l,
+		"loggerjs":          l,
+		"loggerjs-noredact": plain,
 		"slogJSON": slog.New(slog.NewJSONHandler(io.Discard, nil)),
 	}
 }
@@ -56,7 +65,7 @@ func benchLoggers(b *testing.B) map[string]*slog.Logger {
 func BenchmarkLogger(b *testing.B) {
 	ctx := context.Background()
 	attrs := tenAttrs()
-	for _, name := range []string{"loggerjs", "slogJSON"} {
+	for _, name := range []string{"loggerjs", "loggerjs-noredact", "slogJSON"} {
 		logger := benchLoggers(b)[name]
 		b.Run(name+"/disabled", func(b *testing.B) {
 			b.ReportAllocs()

@@ -17,9 +17,15 @@ func appendJSONString(dst []byte, s string) ([]byte, bool) {
 }
 
 func appendJSONStringBody(dst []byte, s string) ([]byte, bool) {
+	// Most keys and values need no escaping: find the first byte that may,
+	// eight at a time, and copy everything before it at once.
+	i := safePrefix(s)
+	if i == len(s) {
+		return append(dst, s...), false
+	}
 	bad := false
 	start := 0
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		if b := s[i]; b < utf8.RuneSelf {
 			if jsonSafe[b] {
 				i++
@@ -64,6 +70,37 @@ func appendJSONStringBody(dst []byte, s string) ([]byte, bool) {
 }
 
 const hexDigits = "0123456789abcdef"
+
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// safePrefix returns the length of the longest prefix of s made of bytes
+// that need no escaping in a JSON string, found a word at a time: a byte
+// is unsafe if it is below 0x20, a quote, a backslash, or not ASCII.
+func safePrefix(s string) int {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		// A byte of v is zero where (v-lsb) &^ v has its high bit set;
+		// below 0x20 likewise with 0x20 for 1.
+		q, bs := w^(lsb*'"'), w^(lsb*'\\')
+		control := (w - lsb*0x20) &^ w
+		quote := (q - lsb) &^ q
+		backslash := (bs - lsb) &^ bs
+		if (control|quote|backslash|w)&msb != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if b := s[i]; b >= utf8.RuneSelf || !jsonSafe[b] {
+			return i
+		}
+	}
+	return i
+}
 
 // jsonSafe marks the ASCII bytes that need no escaping in a JSON string.
 var jsonSafe = func() (t [utf8.RuneSelf]bool) {

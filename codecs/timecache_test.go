@@ -41,3 +41,42 @@ func TestAppendRFC3339Nano(t *testing.T) {
 		}
 	}
 }
+
+// TestSafePrefix checks the word-at-a-time scan against a byte-at-a-time
+// one for every byte value at every position of a 20-byte string.
+func TestSafePrefix(t *testing.T) {
+	slow := func(s string) int {
+		for i := 0; i < len(s); i++ {
+			if b := s[i]; b < 0x20 || b == '"' || b == '\\' || b >= 0x80 {
+				return i
+			}
+		}
+		return len(s)
+	}
+	base := []byte("abcdefghijklmnopqrst")
+	for pos := range base {
+		for b := range 256 {
+			s := append([]byte(nil), base...)
+			s[pos] = byte(b)
+			if got, want := safePrefix(string(s)), slow(string(s)); got != want {
+				t.Fatalf("byte %#x at %d: got %d, want %d", b, pos, got, want)
+			}
+		}
+	}
+}
+
+// TestSafePrefixWords checks the scan's word step alone: an unsafe byte
+// in a full word must stop it there.
+func TestSafePrefixWords(t *testing.T) {
+	for b := range 256 {
+		unsafe := b < 0x20 || b == '"' || b == '\\' || b >= 0x80
+		for pos := range 8 {
+			s := []byte("abcdefgh")
+			s[pos] = byte(b)
+			got := safePrefix(string(s))
+			if unsafe && got != pos || !unsafe && got != 8 {
+				t.Fatalf("byte %#x at %d: safePrefix = %d", b, pos, got)
+			}
+		}
+	}
+}
