@@ -58,7 +58,7 @@ func benchLoggers(b *testing.B) map[string]*slog.Logger {
 	return map[string]*slog.Logger{
 		"loggerjs":          l,
 		"loggerjs-noredact": plain,
-		"slogJSON": slog.New(slog.NewJSONHandler(io.Discard, nil)),
+		"slogJSON":          slog.New(slog.NewJSONHandler(io.Discard, nil)),
 	}
 }
 
