@@ -222,7 +222,9 @@ func TestStructuredScope(t *testing.T) {
 	}
 }
 
-func slices_Equal(a, b []string) bool { return strings.Join(a, "\x00") == strings.Join(b, "\x00") && len(a) == len(b) }
+func slices_Equal(a, b []string) bool {
+	return strings.Join(a, "\x00") == strings.Join(b, "\x00") && len(a) == len(b)
+}
 
 func TestStructuredDecodeErrors(t *testing.T) {
 	c := codecs.Structured()
