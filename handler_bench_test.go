@@ -59,13 +59,14 @@ func benchLoggers(b *testing.B) map[string]*slog.Logger {
 		"loggerjs":          l,
 		"loggerjs-noredact": plain,
 		"slogJSON":          slog.New(slog.NewJSONHandler(io.Discard, nil)),
+		"floor":             slog.New(nopHandler{}),
 	}
 }
 
 func BenchmarkLogger(b *testing.B) {
 	ctx := context.Background()
 	attrs := tenAttrs()
-	for _, name := range []string{"loggerjs", "loggerjs-noredact", "slogJSON"} {
+	for _, name := range []string{"loggerjs", "loggerjs-noredact", "slogJSON", "floor"} {
 		logger := benchLoggers(b)[name]
 		b.Run(name+"/disabled", func(b *testing.B) {
 			b.ReportAllocs()
@@ -160,3 +161,11 @@ func (f fanout) WithAttrs(as []slog.Attr) slog.Handler {
 func (f fanout) WithGroup(name string) slog.Handler {
 	return fanout{f[0].WithGroup(name), f[1].WithGroup(name)}
 }
+
+// nopHandler does nothing: what *slog.Logger itself costs.
+type nopHandler struct{}
+
+func (nopHandler) Enabled(context.Context, slog.Level) bool  { return true }
+func (nopHandler) Handle(context.Context, slog.Record) error { return nil }
+func (h nopHandler) WithAttrs([]slog.Attr) slog.Handler      { return h }
+func (h nopHandler) WithGroup(string) slog.Handler           { return h }

@@ -81,9 +81,10 @@ const (
 // is unsafe if it is below 0x20, a quote, a backslash, or not ASCII.
 func safePrefix(s string) int {
 	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	for ; len(s)-i >= 8; i += 8 {
+		c := s[i : i+8]
+		w := uint64(c[0]) | uint64(c[1])<<8 | uint64(c[2])<<16 | uint64(c[3])<<24 |
+			uint64(c[4])<<32 | uint64(c[5])<<40 | uint64(c[6])<<48 | uint64(c[7])<<56
 		// A byte of v is zero where (v-lsb) &^ v has its high bit set;
 		// below 0x20 likewise with 0x20 for 1.
 		q, bs := w^(lsb*'"'), w^(lsb*'\\')

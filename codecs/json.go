@@ -113,10 +113,9 @@ func (c *JSONCodec) Append(dst []byte, r *loggerjs.Record) []byte {
 		}
 	}
 
-	r.RootAttrs(func(a slog.Attr) bool {
-		s.attr(a)
-		return true
-	})
+	for i := range r.NumRootAttrs() {
+		s.attr(r.RootAttr(i))
+	}
 
 	sc := c.scope(r.Scope)
 	if len(sc.pre) > 0 {
@@ -134,12 +133,11 @@ func (c *JSONCodec) Append(dst []byte, r *loggerjs.Record) []byte {
 			s.openGroup(g)
 		}
 		empty := true
-		r.Attrs(func(a slog.Attr) bool {
-			if s.attr(a) {
+		for i := range r.NumAttrs() {
+			if s.attr(r.Attr(i)) {
 				empty = false
 			}
-			return true
-		})
+		}
 		if empty {
 			s.buf, s.sep = s.buf[:pos], sep
 		} else {
