@@ -56,3 +56,31 @@ func TestSharedEncoding(t *testing.T) {
 		t.Errorf("per-sink middleware leaked or missing:\na: %s\nd: %s", a.String(), d.String())
 	}
 }
+
+// panicCodec panics on every record.
+type panicCodec struct{}
+
+func (panicCodec) Append([]byte, *loggerjs.Record) []byte { panic("codec bug") }
+func (panicCodec) ContentType() string                    { return "text/plain" }
+
+// TestSharedEncodingPanic checks that a codec panicking while encoding for
+// sinks that share it costs each of those sinks the record, counted, and
+// leaves the other sinks alone.
+func TestSharedEncodingPanic(t *testing.T) {
+	var a, b bytes.Buffer
+	healthy := sinks.Memory()
+	h, err := loggerjs.NewHandler(loggerjs.Config{
+		Sinks: map[string]loggerjs.Sink{
+			"a": sinks.Writer(&a, panicCodec{}), "b": sinks.Writer(&b, panicCodec{}), "healthy": healthy,
+		},
+		Loggers: []loggerjs.LoggerConfig{{Sinks: []string{"a", "b", "healthy"}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	captureStderr(t, func() { slog.New(h).Info("x") })
+	st := h.Stats()
+	if st.SinkPanics != 2 || st.Sinks["a"].Panics != 1 || st.Sinks["b"].Panics != 1 || healthy.Len() != 1 {
+		t.Errorf("panics %d (a %d, b %d), healthy %d", st.SinkPanics, st.Sinks["a"].Panics, st.Sinks["b"].Panics, healthy.Len())
+	}
+}

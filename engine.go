@@ -197,16 +197,7 @@ func (e *engine) process(ctx context.Context, m Middleware, r *Record, sink *sin
 
 // write hands a record to one sink, recovering a panic.
 func (e *engine) write(ctx context.Context, s *sinkEntry, r *Record) {
-	defer func() {
-		if p := recover(); p != nil {
-			e.count(counterSinkPanic)
-			s.stats.panics.Add(1)
-			if r.Source != metaSource {
-				e.report(s, slog.LevelError, "sink panicked; the record was lost to it",
-					slog.String("sink", s.name), slog.String("panic", panicText(p)))
-			}
-		}
-	}()
+	defer e.recoverSink(s, r)
 	if err := s.sink.Write(ctx, r); err != nil {
 		e.sinkError(s, r, err)
 	}
@@ -215,19 +206,9 @@ func (e *engine) write(ctx context.Context, s *sinkEntry, r *Record) {
 // writeEncoded hands a sink the bytes its codec makes of r, encoding them
 // only if no earlier sink of this dispatch shared the codec.
 func (e *engine) writeEncoded(ctx context.Context, t *target, r *Record, enc *encodings) {
-	s := t.entry
-	defer func() {
-		if p := recover(); p != nil {
-			e.count(counterSinkPanic)
-			s.stats.panics.Add(1)
-			if r.Source != metaSource {
-				e.report(s, slog.LevelError, "sink panicked; the record was lost to it",
-					slog.String("sink", s.name), slog.String("panic", panicText(p)))
-			}
-		}
-	}()
+	defer e.recoverSink(t.entry, r)
 	if err := t.encw.WriteEncoded(ctx, enc.get(t.codec, r)); err != nil {
-		e.sinkError(s, r, err)
+		e.sinkError(t.entry, r, err)
 	}
 }
 
@@ -267,6 +248,20 @@ func (enc *encodings) free() {
 		if cap(*enc.buf[i]) <= 64<<10 {
 			encodingPool.Put(enc.buf[i])
 		}
+	}
+}
+
+// recoverSink, deferred around a sink call, counts and reports a panic.
+func (e *engine) recoverSink(s *sinkEntry, r *Record) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	e.count(counterSinkPanic)
+	s.stats.panics.Add(1)
+	if r.Source != metaSource {
+		e.report(s, slog.LevelError, "sink panicked; the record was lost to it",
+			slog.String("sink", s.name), slog.String("panic", panicText(p)))
 	}
 }
 
