@@ -68,19 +68,25 @@ func (panicCodec) ContentType() string                    { return "text/plain" 
 // leaves the other sinks alone.
 func TestSharedEncodingPanic(t *testing.T) {
 	var a, b bytes.Buffer
-	healthy := sinks.Memory()
+	healthy, meta := sinks.Memory(), sinks.Memory()
 	h, err := loggerjs.NewHandler(loggerjs.Config{
 		Sinks: map[string]loggerjs.Sink{
-			"a": sinks.Writer(&a, panicCodec{}), "b": sinks.Writer(&b, panicCodec{}), "healthy": healthy,
+			"a": sinks.Writer(&a, panicCodec{}), "b": sinks.Writer(&b, panicCodec{}), "healthy": healthy, "meta": meta,
 		},
-		Loggers: []loggerjs.LoggerConfig{{Sinks: []string{"a", "b", "healthy"}}},
+		Loggers: []loggerjs.LoggerConfig{
+			{Sinks: []string{"a", "b", "healthy"}},
+			{Category: loggerjs.MetaCategory, Sinks: []string{"meta"}, ParentSinks: loggerjs.Override},
+		},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	captureStderr(t, func() { slog.New(h).Info("x") })
+	slog.New(h).Info("x")
 	st := h.Stats()
 	if st.SinkPanics != 2 || st.Sinks["a"].Panics != 1 || st.Sinks["b"].Panics != 1 || healthy.Len() != 1 {
 		t.Errorf("panics %d (a %d, b %d), healthy %d", st.SinkPanics, st.Sinks["a"].Panics, st.Sinks["b"].Panics, healthy.Len())
+	}
+	if got := meta.Messages(); len(got) != 2 {
+		t.Errorf("meta records %q, want one per panicking sink", got)
 	}
 }
