@@ -1,0 +1,194 @@
+// Command filebench writes S3 records (ten attrs of mixed kinds) to a
+// real file through each logger's buffered file path and reports, per
+// logger, records/s and MB/s of the logging loop and, timed apart, the
+// final flush and fsync.
+//
+// The loggers take turns: each round runs every logger once, the order
+// rotated by one each round, and the medians over the rounds are
+// printed as a Markdown table.
+//
+//	go run ./cmd/filebench -n 1000000 -rounds 5
+//
+// The loggers:
+//
+//	loggerjs  sinks.Writer with the JSON codec over a bufio.Writer over the *os.File
+//	slogJSON  slog.NewJSONHandler over a bufio.Writer, called through LogAttrs
+//	zap       a JSON core over zapcore.BufferedWriteSyncer
+//	zerolog   zerolog over a bufio.Writer
+//
+// Every buffer is -buf bytes (256 KiB by default, zap's default).
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"time"
+
+	"github.com/loggerjs/loggerjs/bench"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+)
+
+// A fileLogger opens a logger over f and returns its S3 call and the
+// function that flushes its buffer and fsyncs f.
+type fileLogger struct {
+	name string
+	open func(f *os.File, bufSize int) (log func(), finish func() error, err error)
+}
+
+var loggers = []fileLogger{
+	{"loggerjs", func(f *os.File, size int) (func(), func() error, error) {
+		bw := bufio.NewWriterSize(f, size)
+		h, err := bench.NewLoggerjs(bw)
+		if err != nil {
+			return nil, nil, err
+		}
+		s := bench.SlogSubject("loggerjs", slog.New(h), bench.SlogFields)
+		return s.S3, func() error {
+			// The Writer sink's Flush flushes the bufio.Writer; it cannot
+			// reach the file's Sync through it.
+			return errors.Join(h.Flush(context.Background()), f.Sync())
+		}, nil
+	}},
+	{"slogJSON", func(f *os.File, size int) (func(), func() error, error) {
+		bw := bufio.NewWriterSize(f, size)
+		s := bench.SlogSubject("slogJSON", slog.New(slog.NewJSONHandler(bw, nil)), bench.SlogFields)
+		return s.S3, func() error { return errors.Join(bw.Flush(), f.Sync()) }, nil
+	}},
+	{"zap", func(f *os.File, size int) (func(), func() error, error) {
+		ws := &zapcore.BufferedWriteSyncer{WS: zapcore.AddSync(f), Size: size}
+		l := zap.New(bench.NewZapCore(ws))
+		s := bench.ZapSubject("zap", l)
+		return s.S3, func() error {
+			// Sync flushes the buffer and fsyncs the file; Stop ends the
+			// flushing goroutine.
+			return errors.Join(l.Sync(), ws.Stop())
+		}, nil
+	}},
+	{"zerolog", func(f *os.File, size int) (func(), func() error, error) {
+		bw := bufio.NewWriterSize(f, size)
+		s := bench.ZerologSubject("zerolog", bench.NewZerolog(bw))
+		return s.S3, func() error { return errors.Join(bw.Flush(), f.Sync()) }, nil
+	}},
+}
+
+// A result is one logger's run.
+type result struct {
+	loop, finish time.Duration
+	bytes        int64
+}
+
+func main() {
+	n := flag.Int("n", 1_000_000, "records per logger per round")
+	rounds := flag.Int("rounds", 5, "rounds; each runs every logger once")
+	bufSize := flag.Int("buf", 256<<10, "buffer size in bytes")
+	dir := flag.String("dir", "", "directory for the files (default: a new temporary directory, removed at the end)")
+	flag.Parse()
+	if err := run(*n, *rounds, *bufSize, *dir); err != nil {
+		fmt.Fprintln(os.Stderr, "filebench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(n, rounds, bufSize int, dir string) error {
+	if dir == "" {
+		d, err := os.MkdirTemp("", "filebench")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(d)
+		dir = d
+	}
+	results := make(map[string][]result)
+	for r := range rounds {
+		for i := range loggers {
+			lg := loggers[(i+r)%len(loggers)]
+			res, err := runOne(lg, filepath.Join(dir, lg.name+".log"), n, bufSize)
+			if err != nil {
+				return fmt.Errorf("%s: %w", lg.name, err)
+			}
+			fmt.Fprintf(os.Stderr, "round %d %-9s loop %v, flush+fsync %v, %d bytes\n", r+1, lg.name, res.loop.Round(time.Millisecond), res.finish.Round(time.Millisecond), res.bytes)
+			results[lg.name] = append(results[lg.name], res)
+		}
+	}
+	report(n, rounds, results)
+	return nil
+}
+
+func runOne(lg fileLogger, path string, n, bufSize int) (result, error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return result{}, err
+	}
+	defer os.Remove(path)
+	defer f.Close()
+	log, finish, err := lg.open(f, bufSize)
+	if err != nil {
+		return result{}, err
+	}
+	runtime.GC()
+	start := time.Now()
+	for range n {
+		log()
+	}
+	looped := time.Now()
+	if err := finish(); err != nil {
+		return result{}, err
+	}
+	done := time.Now()
+	st, err := f.Stat()
+	if err != nil {
+		return result{}, err
+	}
+	if st.Size() == 0 {
+		return result{}, errors.New("wrote nothing")
+	}
+	return result{loop: looped.Sub(start), finish: done.Sub(looped), bytes: st.Size()}, nil
+}
+
+func report(n, rounds int, results map[string][]result) {
+	fmt.Printf("File benchmark: %d S3 records per logger per round, median of %d interleaved rounds.\n\n", n, rounds)
+	fmt.Println("| logger | records/s | MB/s | bytes/record | flush+fsync | records/s incl. flush+fsync | × zap records/s |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|")
+	rate := func(name string) float64 {
+		return float64(n) / median(results[name], func(r result) float64 { return r.loop.Seconds() })
+	}
+	zapRate := rate("zap")
+	for _, lg := range loggers {
+		rs := results[lg.name]
+		loop := median(rs, func(r result) float64 { return r.loop.Seconds() })
+		fin := median(rs, func(r result) float64 { return r.finish.Seconds() })
+		total := median(rs, func(r result) float64 { return (r.loop + r.finish).Seconds() })
+		size := median(rs, func(r result) float64 { return float64(r.bytes) })
+		fmt.Printf("| %s | %.0f | %.1f | %.0f | %s | %.0f | %.2f |\n",
+			lg.name, float64(n)/loop, size/loop/1e6, size/float64(n),
+			time.Duration(fin*float64(time.Second)).Round(time.Millisecond),
+			float64(n)/total, float64(n)/loop/zapRate)
+	}
+	ratio := rate("loggerjs") / zapRate
+	verdict := "meets"
+	if ratio < 1.3 {
+		verdict = "misses"
+	}
+	fmt.Printf("\nTarget: loggerjs at least 1.3× zap's BufferedWriteSyncer records/s: %.2f× (%s).\n", ratio, verdict)
+}
+
+func median(rs []result, f func(result) float64) float64 {
+	v := make([]float64, len(rs))
+	for i, r := range rs {
+		v[i] = f(r)
+	}
+	slices.Sort(v)
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+}
