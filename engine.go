@@ -143,15 +143,18 @@ func (e *engine) dispatch(ctx context.Context, rt *route, r *Record, exclude *si
 	if rt.redactor != nil && !e.redact(rt.redactor, r) {
 		return
 	}
-	var enc encodings
-	defer enc.free()
+	var enc *encodings
+	if rt.shares {
+		enc = &encodings{} // stays on the stack
+		defer enc.free()
+	}
 	for i := range rt.targets {
 		t := &rt.targets[i]
 		if t.entry == exclude || r.Level < t.gate() {
 			continue
 		}
 		if t.encw != nil {
-			e.writeEncoded(ctx, t, r, &enc)
+			e.writeEncoded(ctx, t, r, enc)
 			continue
 		}
 		if t.entry.mw == nil {

@@ -169,3 +169,21 @@ func (nopHandler) Enabled(context.Context, slog.Level) bool  { return true }
 func (nopHandler) Handle(context.Context, slog.Record) error { return nil }
 func (h nopHandler) WithAttrs([]slog.Attr) slog.Handler      { return h }
 func (h nopHandler) WithGroup(string) slog.Handler           { return h }
+
+// BenchmarkParallel logs ten attrs from every P at once; compare -cpu 1
+// and -cpu 2 for how the handler scales.
+func BenchmarkParallel(b *testing.B) {
+	ctx := context.Background()
+	attrs := tenAttrs()
+	for _, name := range []string{"loggerjs-noredact", "slogJSON"} {
+		logger := benchLoggers(b)[name]
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					logger.LogAttrs(ctx, slog.LevelInfo, "msg", attrs...)
+				}
+			})
+		})
+	}
+}

@@ -69,6 +69,7 @@ type route struct {
 	mw       []Middleware
 	redactor Redactor
 	targets  []target
+	shares   bool // some targets share one encoding
 	early    *earlyRing
 }
 
@@ -223,13 +224,13 @@ func (s *snapshot) resolve(cat []string) *route {
 	if rt.dynamic {
 		rt.min = rt.minLevel()
 	}
-	shareEncodings(rt.targets)
+	rt.shares = shareEncodings(rt.targets)
 	return rt
 }
 
 // shareEncodings marks the targets whose sinks take encoded bytes and
-// share a codec with another target.
-func shareEncodings(targets []target) {
+// share a codec with another target, and reports whether there are any.
+func shareEncodings(targets []target) bool {
 	users := map[Codec]int{}
 	codecOf := func(t *target) (EncodedWriter, Codec) {
 		if t.entry.mw != nil {
@@ -250,11 +251,14 @@ func shareEncodings(targets []target) {
 			users[c]++
 		}
 	}
+	shares := false
 	for i := range targets {
 		if ew, c := codecOf(&targets[i]); c != nil && users[c] > 1 {
 			targets[i].encw, targets[i].codec = ew, c
+			shares = true
 		}
 	}
+	return shares
 }
 
 func safeCodec(ew EncodedWriter) (c Codec) {
