@@ -268,11 +268,16 @@ func recordMap(r *loggerjs.Record) map[string]any {
 	}
 	r.RootAttrs(func(a slog.Attr) bool { addToMap(m, a); return true })
 	cur := m
-	var links []*loggerjs.Scope
-	for _, l := range r.Scope.Links(links) {
+	type opened struct {
+		parent map[string]any
+		key    string
+	}
+	var groups []opened
+	for _, l := range r.Scope.Links(nil) {
 		if g := l.Group(); g != "" {
 			sub := map[string]any{}
 			cur[g] = sub
+			groups = append(groups, opened{cur, g})
 			cur = sub
 			continue
 		}
@@ -282,7 +287,11 @@ func recordMap(r *loggerjs.Record) map[string]any {
 	}
 	r.Attrs(func(a slog.Attr) bool { addToMap(cur, a); return true })
 	// Groups opened by the scope and left empty are not written.
-	pruneEmpty(m)
+	for i := len(groups) - 1; i >= 0; i-- {
+		if len(groups[i].parent[groups[i].key].(map[string]any)) == 0 {
+			delete(groups[i].parent, groups[i].key)
+		}
+	}
 	return m
 }
 
@@ -312,11 +321,3 @@ func addToMap(m map[string]any, a slog.Attr) {
 	}
 }
 
-func pruneEmpty(m map[string]any) bool {
-	for k, v := range m {
-		if sub, ok := v.(map[string]any); ok && pruneEmpty(sub) {
-			delete(m, k)
-		}
-	}
-	return len(m) == 0
-}
