@@ -320,4 +320,3 @@ func addToMap(m map[string]any, a slog.Attr) {
 		addToMap(target, ga)
 	}
 }
-
