@@ -20,7 +20,14 @@ func BenchmarkS4(b *testing.B) { benchSerial(b, func(s Subject) func() { return 
 func BenchmarkS5(b *testing.B) { benchSerial(b, func(s Subject) func() { return s.S5 }) }
 
 // BenchmarkS6 logs S3 records into two sinks.
-func BenchmarkS6(b *testing.B) {
+func BenchmarkS6(b *testing.B) { benchTwoSinks(b, FanoutSubjects) }
+
+// BenchmarkS7 logs S3 records through Redact, Sample and Enrich into two
+// sinks.
+func BenchmarkS7(b *testing.B) { benchTwoSinks(b, MiddlewareSubjects) }
+
+// benchTwoSinks runs S3 for loggers that write to two destinations.
+func benchTwoSinks(b *testing.B, subjectsOf func(w1, w2 io.Writer) ([]Subject, error)) {
 	for _, out := range []string{"discard", "buffer"} {
 		var w1, w2 io.Writer = io.Discard, io.Discard
 		var buf1, buf2 *bytes.Buffer
@@ -28,7 +35,7 @@ func BenchmarkS6(b *testing.B) {
 			buf1, buf2 = new(bytes.Buffer), new(bytes.Buffer)
 			w1, w2 = buf1, buf2
 		}
-		subjects, err := FanoutSubjects(w1, w2)
+		subjects, err := subjectsOf(w1, w2)
 		if err != nil {
 			b.Fatal(err)
 		}

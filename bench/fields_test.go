@@ -107,6 +107,32 @@ func TestSameFieldsFanout(t *testing.T) {
 	}
 }
 
+// TestSameFieldsMiddleware checks S7: the S3 fields plus those Enrich
+// adds, the same line in both sinks.
+func TestSameFieldsMiddleware(t *testing.T) {
+	var buf1, buf2 bytes.Buffer
+	subjects, err := MiddlewareSubjects(&buf1, &buf2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := slices.Clone(tenKeys)
+	for _, a := range EnrichAttrs {
+		want = append(want, a.Key)
+	}
+	for _, s := range subjects {
+		for range 3 { // the sampler keeps every record
+			buf1.Reset()
+			buf2.Reset()
+			s.S3()
+			checkLines(t, s, buf1.Bytes(), 1, want)
+			checkLines(t, s, buf2.Bytes(), 1, want)
+			if !bytes.Equal(buf1.Bytes(), buf2.Bytes()) {
+				t.Errorf("%s: the sinks sharing a codec wrote different lines:\n%s%s", s.Name, buf1.Bytes(), buf2.Bytes())
+			}
+		}
+	}
+}
+
 // checkLines checks that out holds n JSON lines, each with exactly the
 // fields want once normalised by s.Fields.
 func checkLines(t *testing.T, s Subject, out []byte, n int, want []string) {

@@ -4,10 +4,12 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"time"
 
 	"github.com/loggerjs/loggerjs"
 	"github.com/loggerjs/loggerjs/codecs"
+	"github.com/loggerjs/loggerjs/middleware"
 	"github.com/loggerjs/loggerjs/sinks"
 	phuslu "github.com/phuslu/log"
 	"github.com/rs/zerolog"
@@ -134,6 +136,40 @@ func FanoutSubjects(w1, w2 io.Writer) ([]Subject, error) {
 		only3(ZapSubject("zapTee", zap.New(zapcore.NewTee(NewZapCore(zapcore.AddSync(w1)), NewZapCore(zapcore.AddSync(w2)))))),
 		only3(ZerologSubject("zerologMulti", NewZerolog(zerolog.MultiLevelWriter(w1, w2)))),
 	}, nil
+}
+
+// EnrichAttrs are the attrs S7's Enrich middleware adds to each record.
+var EnrichAttrs = []slog.Attr{slog.String("service", "api"), slog.String("version", "1.4.2")}
+
+// MiddlewareSubjects returns the loggers of S7, each writing S3 records
+// to both w1 and w2 through Redact, Sample and Enrich: loggerjs with two
+// sinks sharing one JSON codec, the middleware global, and Redact (its
+// default keys and patterns) as the Redactor. The sampler runs its whole
+// decision, a random draw included, on every record, but its source is
+// bounded below the threshold so that it keeps every record: each one
+// is encoded, and the benchmark measures the full cost. Only S3 is set.
+func MiddlewareSubjects(w1, w2 io.Writer) ([]Subject, error) {
+	redactor, err := middleware.Redact(nil)
+	if err != nil {
+		return nil, err
+	}
+	keepAll := func() uint64 { return rand.Uint64() >> 1 } // below 0.5 * 2^64
+	sampler := middleware.Sample(0.5, &middleware.SampleOptions{Random: keepAll})
+	codec := codecs.JSON(nil)
+	h, err := loggerjs.NewHandler(loggerjs.Config{
+		Sinks: map[string]loggerjs.Sink{
+			"a": sinks.Writer(w1, codec),
+			"b": sinks.Writer(w2, codec),
+		},
+		Middleware: []loggerjs.Middleware{sampler, middleware.Enrich(EnrichAttrs...)},
+		Redactor:   redactor,
+		Loggers:    []loggerjs.LoggerConfig{{Sinks: []string{"a", "b"}, Level: slog.LevelInfo}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	s := SlogSubject("loggerjs", slog.New(h), SlogFields)
+	return []Subject{{Name: s.Name, Fields: s.Fields, JSON: s.JSON, S3: s.S3}}, nil
 }
 
 // NewLoggerjs returns a loggerjs handler tree whose root logger writes
