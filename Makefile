@@ -24,4 +24,4 @@ example:
 	go run ./examples/quickstart
 
 bench:
-	go test -run '^$$' -bench . -benchtime 1s -count 6 . | tee bench.txt
+	sh bench/bench.sh
