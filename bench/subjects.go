@@ -58,18 +58,28 @@ func init() {
 
 // Subjects returns every JSON-writing logger under test over w: loggerjs
 // and slog.JSONHandler, each called through LogAttrs and through Info
-// with key-value pairs, zapslog, phuslu/log's slog handler, zap and
-// zerolog. The slog handlers are called through *slog.Logger.
+// with key-value pairs, loggerjs with redaction turned off (to show what
+// the default redaction costs), zapslog, phuslu/log's slog handler, zap
+// and zerolog. The slog handlers are called through *slog.Logger.
 func Subjects(w io.Writer) ([]Subject, error) {
 	lj, err := NewLoggerjs(w)
 	if err != nil {
 		return nil, err
 	}
 	ljLogger := slog.New(lj)
+	bare, err := loggerjs.NewHandler(loggerjs.Config{
+		Sinks:    map[string]loggerjs.Sink{"a": sinks.Writer(w, codecs.JSON(nil))},
+		Loggers:  []loggerjs.LoggerConfig{{Sinks: []string{"a"}, Level: slog.LevelInfo}},
+		Redactor: loggerjs.NoRedaction,
+	})
+	if err != nil {
+		return nil, err
+	}
 	slogJSON := slog.New(slog.NewJSONHandler(w, nil))
 	return []Subject{
 		SlogSubject("loggerjs", ljLogger, SlogFields),
 		SlogInfoSubject("loggerjs-Info", ljLogger, SlogFields),
+		SlogSubject("loggerjs-NoRedaction", slog.New(bare), SlogFields),
 		SlogSubject("slogJSON-LogAttrs", slogJSON, SlogFields),
 		SlogInfoSubject("slogJSON-Info", slogJSON, SlogFields),
 		SlogSubject("zapslog", slog.New(zapslog.NewHandler(NewZapCore(zapcore.AddSync(w)))), ZapFields),
