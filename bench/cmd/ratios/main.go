@@ -61,6 +61,7 @@ func main() {
 	}
 	res.printTables(os.Stdout)
 	res.printTargets(os.Stdout)
+	res.printReference(os.Stdout)
 }
 
 func fail(err error) {
@@ -321,4 +322,32 @@ func fmtRatio(v float64) string {
 		return "–"
 	}
 	return strconv.FormatFloat(v, 'f', 2, 64) + "×"
+}
+
+// printReference sets the peers of this run beside the figures issue 6
+// gives for its machine, so that a reader can tell how far this machine
+// and this run differ from that one.
+func (res *results) printReference(w io.Writer) {
+	fmt.Fprintln(w, "\n### Peers against the figures in issue 6 (out=discard)")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| measure | issue 6 | this run |")
+	fmt.Fprintln(w, "|---|---:|---:|")
+	d := "out=discard"
+	ratio := func(fam, lg string) float64 {
+		return res.ns(key{fam, d, lg}) / res.ns(key{fam, d, baseLogger})
+	}
+	fmt.Fprintf(w, "| S3 slogJSON-LogAttrs ns/op | 2950 | %s |\n", fmtNs(res.ns(key{"S3", d, baseLogger})))
+	for _, p := range []struct {
+		lg  string
+		ref float64
+	}{{"zapslog", 1.15}, {"phuslu-slog", 0.62}, {"zap", 0.67}, {"zerolog", 0.28}, {"floor", 0.22}} {
+		fmt.Fprintf(w, "| S3 %s × | %.2f× | %s |\n", p.lg, p.ref, fmtRatio(ratio("S3", p.lg)))
+	}
+	fmt.Fprintf(w, "| S2 floor × | 0.37× | %s |\n", fmtRatio(ratio("S2", "floor")))
+	fmt.Fprintf(w, "| S4 floor × | 0.37× | %s |\n", fmtRatio(ratio("S4", "floor")))
+	for _, lg := range []string{"slogMultiHandler", "slogmultiFanout"} {
+		fmt.Fprintf(w, "| S6 %s ÷ S3 slogJSON-LogAttrs | 1.6–1.7× | %s |\n", lg,
+			fmtRatio(res.ns(key{"S6", d, lg})/res.ns(key{"S3", d, baseLogger})))
+	}
+	fmt.Fprintf(w, "| S3 parallel scaling, slogJSON-LogAttrs | 1.22× | %s |\n", fmtRatio(res.scaling(baseLogger)))
 }
