@@ -11,8 +11,8 @@ import (
 	"time"
 )
 
-// anyValue redacts the value of a slog.Any at w.path.
-func (w *walker) anyValue(x any, depth int) (slog.Value, bool) {
+// anyValue redacts the value of a slog.Any at path.
+func (w *walker) anyValue(path []string, x any, depth int) (slog.Value, bool) {
 	switch t := x.(type) {
 	case nil, time.Time, time.Duration, []byte, json.RawMessage, slog.Level, *slog.Source:
 		return slog.AnyValue(x), false
@@ -26,7 +26,7 @@ func (w *walker) anyValue(x any, depth int) (slog.Value, bool) {
 	if !w.r.mayHold(rv.Type()) {
 		return slog.AnyValue(x), false
 	}
-	out, ok := w.reflect(rv, depth)
+	out, ok := w.reflect(path, rv, depth)
 	if !ok || !out.CanInterface() {
 		return slog.AnyValue(x), false
 	}
@@ -168,7 +168,7 @@ func reflectText(v reflect.Value) (s string) {
 // reflect redacts v. The result, when changed, is a copy: of v's own type
 // where the hidden values fit in it, else a map[string]any or []any that
 // codecs render alike.
-func (w *walker) reflect(v reflect.Value, depth int) (reflect.Value, bool) {
+func (w *walker) reflect(path []string, v reflect.Value, depth int) (reflect.Value, bool) {
 	if depth >= maxDepth || w.nodes >= maxNodes || !v.IsValid() {
 		return v, false
 	}
@@ -214,12 +214,12 @@ func (w *walker) reflect(v reflect.Value, depth int) (reflect.Value, bool) {
 		if v.IsNil() {
 			return v, false
 		}
-		return w.reflect(v.Elem(), depth+1)
+		return w.reflect(path, v.Elem(), depth+1)
 	case reflect.Pointer:
 		if v.IsNil() || !w.r.mayHold(t.Elem()) {
 			return v, false
 		}
-		nv, ok := w.reflect(v.Elem(), depth+1)
+		nv, ok := w.reflect(path, v.Elem(), depth+1)
 		if !ok {
 			return v, false
 		}
@@ -230,9 +230,9 @@ func (w *walker) reflect(v reflect.Value, depth int) (reflect.Value, bool) {
 		}
 		return nv, true
 	case reflect.Struct:
-		return w.structValue(v, depth)
+		return w.structValue(path, v, depth)
 	case reflect.Map:
-		return w.mapValue(v, depth)
+		return w.mapValue(path, v, depth)
 	case reflect.Slice, reflect.Array:
 		if t.Elem().Kind() == reflect.Uint8 || !w.r.mayHold(t.Elem()) {
 			return v, false
@@ -240,20 +240,17 @@ func (w *walker) reflect(v reflect.Value, depth int) (reflect.Value, bool) {
 		if v.Kind() == reflect.Slice && v.IsNil() {
 			return v, false
 		}
-		return w.listValue(v, depth)
+		return w.listValue(path, v, depth)
 	}
 	return v, false
 }
 
 // child redacts the value under name, an element of a struct or map.
-func (w *walker) child(name string, v reflect.Value, depth int) (reflect.Value, action, bool) {
-	if act := w.r.actionFor(w.path, name); act != keep {
+func (w *walker) child(path []string, name string, v reflect.Value, depth int) (reflect.Value, action, bool) {
+	if act := w.r.actionFor(path, name); act != keep {
 		return v, act, true
 	}
-	n := len(w.path)
-	w.path = append(w.path, name)
-	nv, ok := w.reflect(v, depth+1)
-	w.path = w.path[:n]
+	nv, ok := w.reflect(append(path, name), v, depth+1)
 	return nv, keep, ok
 }
 
@@ -264,7 +261,7 @@ type change struct {
 	act action
 }
 
-func (w *walker) structValue(v reflect.Value, depth int) (reflect.Value, bool) {
+func (w *walker) structValue(path []string, v reflect.Value, depth int) (reflect.Value, bool) {
 	t := v.Type()
 	fs := structFields(t)
 	var changes []change
@@ -277,11 +274,11 @@ func (w *walker) structValue(v reflect.Value, depth int) (reflect.Value, bool) {
 			continue // not encoded by JSON, and not readable for a walk
 		}
 		name := f.name
-		if act := w.r.actionFor(w.path, f.goName); act != keep && name != f.goName {
+		if act := w.r.actionFor(path, f.goName); act != keep && name != f.goName {
 			changes = append(changes, change{i: f.index, v: fv, act: act})
 			continue
 		}
-		nv, act, ok := w.child(name, fv, depth)
+		nv, act, ok := w.child(path, name, fv, depth)
 		if ok {
 			changes = append(changes, change{i: f.index, v: nv, act: act})
 		}
@@ -339,7 +336,7 @@ func (w *walker) structValue(v reflect.Value, depth int) (reflect.Value, bool) {
 	return reflect.ValueOf(m), true
 }
 
-func (w *walker) mapValue(v reflect.Value, depth int) (reflect.Value, bool) {
+func (w *walker) mapValue(path []string, v reflect.Value, depth int) (reflect.Value, bool) {
 	t := v.Type()
 	if v.IsNil() || v.Len() == 0 {
 		return v, false
@@ -353,13 +350,13 @@ func (w *walker) mapValue(v reflect.Value, depth int) (reflect.Value, bool) {
 	for it.Next() {
 		k, ev := it.Key(), it.Value()
 		if stringKeys {
-			nv, act, ok := w.child(k.String(), ev, depth)
+			nv, act, ok := w.child(path, k.String(), ev, depth)
 			if ok {
 				changes = append(changes, change{key: k, v: nv, act: act})
 			}
 			continue
 		}
-		if nv, ok := w.reflect(ev, depth+1); ok {
+		if nv, ok := w.reflect(path, ev, depth+1); ok {
 			changes = append(changes, change{key: k, v: nv})
 		}
 	}
@@ -407,10 +404,10 @@ func (w *walker) mapValue(v reflect.Value, depth int) (reflect.Value, bool) {
 	return reflect.ValueOf(m), true
 }
 
-func (w *walker) listValue(v reflect.Value, depth int) (reflect.Value, bool) {
+func (w *walker) listValue(path []string, v reflect.Value, depth int) (reflect.Value, bool) {
 	var changes []change
 	for i := range v.Len() {
-		if nv, ok := w.reflect(v.Index(i), depth+1); ok {
+		if nv, ok := w.reflect(path, v.Index(i), depth+1); ok {
 			changes = append(changes, change{i: i, v: nv})
 		}
 	}

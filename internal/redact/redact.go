@@ -157,8 +157,8 @@ func (r *Redactor) RedactAttr(groups []string, a slog.Attr) (slog.Attr, bool) {
 
 func (r *Redactor) redactAttrSlow(groups []string, a slog.Attr) (slog.Attr, bool) {
 	var buf [8]string
-	w := walker{r: r, path: append(buf[:0], groups...)}
-	v, ok := w.attr(a.Key, a.Value, 0)
+	w := walker{r: r}
+	v, ok := w.attr(append(buf[:0], groups...), a.Key, a.Value, 0)
 	if !ok {
 		return a, false
 	}
@@ -223,11 +223,10 @@ func valueText(v slog.Value) (s string) {
 	return v.String()
 }
 
-// walker carries the path of names from the record's top level down to
-// the value being looked at.
+// walker walks one attr's value. Its methods take the path of names from
+// the record's top level down to the value being looked at.
 type walker struct {
 	r     *Redactor
-	path  []string
 	nodes int // values visited inside slog.Any values, bounded by maxNodes
 }
 
@@ -237,46 +236,42 @@ const (
 	maxNodes = 10000
 )
 
-// attr redacts the value of key at w.path.
-func (w *walker) attr(key string, v slog.Value, depth int) (slog.Value, bool) {
-	if act := w.r.actionFor(w.path, key); act != keep {
+// attr redacts the value of key under path.
+func (w *walker) attr(path []string, key string, v slog.Value, depth int) (slog.Value, bool) {
+	if act := w.r.actionFor(path, key); act != keep {
 		return w.r.replacement(act, v), true
 	}
 	if key == "" { // an inline group adds no name to the path
-		return w.value(v, depth)
+		return w.value(path, v, depth)
 	}
-	n := len(w.path)
-	w.path = append(w.path, key)
-	out, ok := w.value(v, depth)
-	w.path = w.path[:n]
-	return out, ok
+	return w.value(append(path, key), v, depth)
 }
 
-// value redacts v, which sits at w.path.
-func (w *walker) value(v slog.Value, depth int) (slog.Value, bool) {
+// value redacts v, which sits at path.
+func (w *walker) value(path []string, v slog.Value, depth int) (slog.Value, bool) {
 	switch v.Kind() {
 	case slog.KindString:
 		if s, ok := w.r.text(v.String()); ok {
 			return slog.StringValue(s), true
 		}
 	case slog.KindGroup:
-		return w.group(v.Group(), depth)
+		return w.group(path, v.Group(), depth)
 	case slog.KindLogValuer:
-		return slog.AnyValue(&valuer{r: w.r, lv: v.LogValuer(), path: append([]string(nil), w.path...)}), true
+		return slog.AnyValue(&valuer{r: w.r, lv: v.LogValuer(), path: append([]string(nil), path...)}), true
 	case slog.KindAny:
-		return w.anyValue(v.Any(), depth)
+		return w.anyValue(path, v.Any(), depth)
 	}
 	return v, false
 }
 
-// group redacts the attrs of a group value at w.path.
-func (w *walker) group(attrs []slog.Attr, depth int) (slog.Value, bool) {
+// group redacts the attrs of a group value at path.
+func (w *walker) group(path []string, attrs []slog.Attr, depth int) (slog.Value, bool) {
 	if depth >= maxDepth {
 		return slog.GroupValue(attrs...), false
 	}
 	var out []slog.Attr
 	for i, a := range attrs {
-		v, ok := w.attr(a.Key, a.Value, depth+1)
+		v, ok := w.attr(path, a.Key, a.Value, depth+1)
 		if !ok {
 			continue
 		}
@@ -313,7 +308,7 @@ func (v *valuer) LogValue() slog.Value {
 		return v.r.maskVal
 	}
 	var buf [8]string
-	w := walker{r: v.r, path: append(buf[:0], v.path...)}
-	out, _ := w.value(val, 0)
+	w := walker{r: v.r}
+	out, _ := w.value(append(buf[:0], v.path...), val, 0)
 	return out
 }
