@@ -77,6 +77,9 @@ type Redactor struct {
 	mask    string
 	maskVal slog.Value
 	pats    []Pattern
+	// keysOnly is set when no path and no pseudonymiser is configured:
+	// then a key alone decides.
+	keysOnly bool
 
 	types sync.Map // reflect.Type -> bool: whether a value of it may need hiding
 }
@@ -129,6 +132,7 @@ func New(opts Options) (*Redactor, error) {
 		}
 	}
 	r.pats = append([]Pattern(nil), opts.Patterns...)
+	r.keysOnly = len(r.secret.paths) == 0 && r.pseudo.empty()
 	return r, nil
 }
 
@@ -144,12 +148,18 @@ func (r *Redactor) RedactAttr(groups []string, a slog.Attr) (slog.Attr, bool) {
 		return r.redactAttrSlow(groups, a)
 	}
 	// A scalar: only its key, and the text of a string, matter.
-	if act := r.actionFor(groups, a.Key); act != keep {
+	if r.keysOnly {
+		if r.secret.mayMatch(a.Key) && r.secret.matchKey(a.Key) {
+			return slog.Attr{Key: a.Key, Value: r.maskVal}, true
+		}
+	} else if act := r.actionFor(groups, a.Key); act != keep {
 		return slog.Attr{Key: a.Key, Value: r.replacement(act, a.Value)}, true
 	}
 	if kind == slog.KindString {
-		if s, ok := r.text(a.Value.String()); ok {
-			return slog.String(a.Key, s), true
+		if s := a.Value.String(); len(r.pats) > 0 || hasSeparator(s) {
+			if s, ok := r.text(s); ok {
+				return slog.String(a.Key, s), true
+			}
 		}
 	}
 	return a, false

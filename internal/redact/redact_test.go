@@ -312,3 +312,21 @@ func (panicErr) Error() string { panic("boom") }
 type panicValuer struct{}
 
 func (panicValuer) LogValue() slog.Value { panic("boom") }
+
+func TestHasSeparator(t *testing.T) {
+	for n := range 40 {
+		for pos := range n {
+			for _, c := range []byte{':', '='} {
+				b := []byte(strings.Repeat("a", n))
+				b[pos] = c
+				if !hasSeparator(string(b)) {
+					t.Fatalf("missed %q at %d of %d", c, pos, n)
+				}
+			}
+		}
+		// Bytes next to ':' and '=' in value, and the top bit set.
+		if s := strings.Repeat("9;<>\xba\xbd\x3b", n)[:n]; hasSeparator(s) {
+			t.Fatalf("false positive in %q", s)
+		}
+	}
+}

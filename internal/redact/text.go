@@ -39,12 +39,20 @@ func (r *Redactor) text(s string) (string, bool) {
 	return out, changed
 }
 
-// hasSeparator reports whether s holds a ':' or a '='.
+// hasSeparator reports whether s holds a ':' or a '=', eight bytes at a
+// time.
 func hasSeparator(s string) bool {
-	if len(s) > 32 {
-		return strings.IndexByte(s, '=') >= 0 || strings.IndexByte(s, ':') >= 0
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		c, e := x^(':'*ones), x^('='*ones)
+		if (c-ones)&^c&highs != 0 || (e-ones)&^e&highs != 0 {
+			return true
+		}
 	}
-	for i := 0; i < len(s); i++ {
+	for ; i < len(s); i++ {
 		if c := s[i]; c == ':' || c == '=' {
 			return true
 		}
