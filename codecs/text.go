@@ -259,6 +259,9 @@ func anyText(r *loggerjs.Record, x any) (text string, marker bool) {
 		return string(b), false
 	case []byte:
 		return string(x), false
+	case fmt.Stringer:
+		// As %+v would, but a panic is ours to count.
+		return x.String(), false
 	}
 	if hasCycle(reflect.ValueOf(x)) {
 		r.CodecFallback()
