@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -102,3 +103,5 @@ func msgOf(line string) string {
 	json.Unmarshal([]byte(line), &v)
 	return v.Msg
 }
+
+func itoa(i int) string { return strconv.Itoa(i) }

@@ -177,6 +177,7 @@ type pipeline struct {
 	closed  atomic.Bool
 	closeMu sync.Mutex // serialises Close
 	closeOK chan struct{}
+	stuck   atomic.Bool // Close returned with a delivery still running
 
 	shipCtx    context.Context
 	cancelShip context.CancelFunc
@@ -439,12 +440,12 @@ func (p *pipeline) worker() {
 // it: shipped, or dropped under exactly one reason.
 func (p *pipeline) deliver(batch []Entry) {
 	n := len(batch)
-	outcome := p.attempts(batch)
+	outcome, failed := p.attempts(batch)
 	for i := range batch {
 		p.cfg.release(&batch[i])
 	}
 	if outcome == statShipped {
-		p.stats[statShipped].Add(int64(n))
+		p.stats[statShipped].Add(int64(n - failed))
 		p.stats[statBatches].Add(1)
 	}
 	p.mu.Lock()
@@ -454,36 +455,44 @@ func (p *pipeline) deliver(batch []Entry) {
 	p.mu.Unlock()
 	if outcome != statShipped {
 		p.count(outcome, n)
+	} else {
+		p.count(p.cfg.failStat, failed)
 	}
 }
 
 // attempts ships batch until it is delivered or must be dropped, and says
-// which: statShipped or the drop counter.
-func (p *pipeline) attempts(batch []Entry) int {
+// which: statShipped or the drop counter. A shipper that delivers part of
+// a batch says how many records failed with a *partialError; they are
+// counted under cfg.failStat.
+func (p *pipeline) attempts(batch []Entry) (outcome, failed int) {
 	p.depositBudget()
 	var lastErr error
 	for attempt := 0; ; attempt++ {
 		if p.aborted() {
-			return statDroppedDeadline
+			return statDroppedDeadline, 0
 		}
 		probe, ok := p.allow()
 		if !ok {
-			return statDroppedCircuit
+			return statDroppedCircuit, 0
 		}
 		err := p.shipOnce(batch)
-		if err == nil {
+		var part *partialError
+		if err == nil || errors.As(err, &part) {
 			p.result(probe, true)
-			return statShipped
+			if part != nil {
+				return statShipped, part.failed
+			}
+			return statShipped, 0
 		}
 		lastErr = err
 		if p.aborted() {
-			return statDroppedDeadline
+			return statDroppedDeadline, 0
 		}
 		var perm *permanentError
 		if errors.As(err, &perm) {
 			p.result(probe, true) // the destination answered: it is up
 			p.rep.report(slog.LevelWarn, "destination rejected a batch", slog.Any("error", err))
-			return statDroppedRejected
+			return statDroppedRejected, 0
 		}
 		p.result(probe, false)
 		if attempt >= p.cfg.maxRetries || !p.takeBudget() {
@@ -492,11 +501,11 @@ func (p *pipeline) attempts(batch []Entry) int {
 			} else {
 				p.rep.report(slog.LevelWarn, "delivery failed", slog.Any("error", lastErr))
 			}
-			return p.cfg.failStat
+			return p.cfg.failStat, 0
 		}
 		p.stats[statRetried].Add(1)
 		if !p.backoff(attempt, err) {
-			return statDroppedDeadline
+			return statDroppedDeadline, 0
 		}
 	}
 }
@@ -688,7 +697,14 @@ func (p *pipeline) close(ctx context.Context) error {
 		before := p.droppedDeadline()
 		close(p.abort)
 		p.cancelShip()
-		p.waitIdle()
+		if stuck := p.waitIdle(abortGrace); stuck > 0 {
+			// A delivery ignores its canceled context. Its worker stops
+			// when it returns, and its records are counted then.
+			p.stuck.Store(true)
+			close(p.stop)
+			return fmt.Errorf("loggerjs/sinks: close: %d records dropped at the deadline, %d still in a delivery that has not returned: %w",
+				p.droppedDeadline()-before, stuck, ctx.Err())
+		}
 		err = fmt.Errorf("loggerjs/sinks: close: %d records dropped at the deadline: %w", p.droppedDeadline()-before, ctx.Err())
 	}
 	close(p.stop)
@@ -697,20 +713,31 @@ func (p *pipeline) close(ctx context.Context) error {
 	return err
 }
 
+// abortGrace is how long Close, its deadline passed, waits for deliveries
+// to return from their canceled contexts.
+const abortGrace = 100 * time.Millisecond
+
 func (p *pipeline) droppedDeadline() int64 { return p.stats[statDroppedDeadline].Load() }
 
-// waitIdle waits, after an abort, until nothing is queued or in flight.
+// waitIdle waits, after an abort, until nothing is queued or in flight,
+// for at most grace; it returns how many records are still in flight.
 // Shippers see their context canceled and return promptly.
-func (p *pipeline) waitIdle() {
+func (p *pipeline) waitIdle(grace time.Duration) int {
+	t := time.NewTimer(grace)
+	defer t.Stop()
 	for {
 		p.mu.Lock()
 		left := p.q.len() + p.inflight
 		wait := p.progress
 		p.mu.Unlock()
 		if left == 0 {
-			return
+			return 0
 		}
-		<-wait
+		select {
+		case <-wait:
+		case <-t.C:
+			return left
+		}
 	}
 }
 
@@ -786,3 +813,13 @@ func (e *retryAfterError) Unwrap() error { return e.err }
 // RetryAfter marks err as retryable no sooner than after d, as an HTTP
 // Retry-After header asks.
 func RetryAfter(err error, d time.Duration) error { return &retryAfterError{err, d} }
+
+// partialError says a shipper delivered all but failed records of a
+// batch; err is the last failure.
+type partialError struct {
+	failed int
+	err    error
+}
+
+func (e *partialError) Error() string { return e.err.Error() }
+func (e *partialError) Unwrap() error { return e.err }

@@ -23,7 +23,7 @@ type WriterSink struct {
 	closed atomic.Bool
 }
 
-var _ loggerjs.Sink = (*WriterSink)(nil)
+var _ EncodedSink = (*WriterSink)(nil)
 
 // Writer returns a sink that writes records encoded by codec to w. The
 // sink does not own w: Close stops writing and flushes, but does not
@@ -68,6 +68,16 @@ func (s *WriterSink) Write(_ context.Context, r *loggerjs.Record) error {
 		bufPool.Put(bp)
 	}
 	return err
+}
+
+// WriteEncoded writes p, one or more records already encoded by the
+// sink's codec, in one Write call. After Close it returns
+// loggerjs.ErrClosed.
+func (s *WriterSink) WriteEncoded(_ context.Context, p []byte) error {
+	if s.closed.Load() {
+		return loggerjs.ErrClosed
+	}
+	return s.writeBytes(p)
 }
 
 func (s *WriterSink) writeBytes(b []byte) error {

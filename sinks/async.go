@@ -1,0 +1,210 @@
+package sinks
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/loggerjs/loggerjs"
+)
+
+// An EncodedSink is a Sink that can also take a record its own codec has
+// already encoded. Async and the handler use it to encode on the logging
+// goroutine and deliver the bytes elsewhere. WriteEncoded writes p, which
+// holds one or more whole encoded records, and must not keep p after it
+// returns.
+type EncodedSink interface {
+	loggerjs.Sink
+	Codec() loggerjs.Codec
+	WriteEncoded(ctx context.Context, p []byte) error
+}
+
+// AsyncOptions configure Async. A nil *AsyncOptions, and any zero field,
+// means the default given with the field.
+type AsyncOptions struct {
+	// QueueSize bounds the records waiting for the worker. Default 8192.
+	QueueSize int
+	// QueueBytes bounds their encoded bytes; 0 means no bound beyond
+	// QueueSize.
+	QueueBytes int
+	// Policy says what happens to a record that finds the queue full.
+	// Default DropOldest.
+	Policy Policy
+	// BlockTimeout is the longest the Block policy makes a caller wait.
+	// Default 100ms.
+	BlockTimeout time.Duration
+	// MaxBatch is the most records the worker takes off the queue at
+	// once. Default 256.
+	MaxBatch int
+	// Clock is for tests; nil means the system clock.
+	Clock Clock
+}
+
+// AsyncSink moves delivery off the logging goroutine: Write encodes the
+// record with the inner sink's codec (or, for an inner sink that takes
+// only records, clones it), queues the result and returns; one worker
+// goroutine writes the queue to the inner sink in order. Values logged
+// may change after the logging call returns without changing what is
+// written.
+//
+// Write never blocks beyond the policy's deadline. Records dropped from
+// the queue or failed by the inner sink are counted in SinkStats
+// ("dropped_queue_full", "dropped_write_error", "dropped_flush_deadline")
+// and reported on the meta logger. It is safe for concurrent use.
+type AsyncSink struct {
+	inner   loggerjs.Sink
+	encoded EncodedSink // inner, when it takes bytes
+	p       *pipeline
+	rep     reporter
+}
+
+var (
+	_ loggerjs.Sink          = (*AsyncSink)(nil)
+	_ loggerjs.StatsReporter = (*AsyncSink)(nil)
+	_ loggerjs.MetaReporting = (*AsyncSink)(nil)
+)
+
+// Async returns a sink that delivers to inner on a goroutine of its own,
+// which Close stops. Close also closes inner.
+func Async(inner loggerjs.Sink, opts *AsyncOptions) *AsyncSink {
+	var o AsyncOptions
+	if opts != nil {
+		o = *opts
+	}
+	s := &AsyncSink{inner: inner}
+	s.encoded, _ = inner.(EncodedSink)
+	cfg := pipelineConfig{
+		maxRecords:   positive(o.MaxBatch, 256),
+		maxBytes:     1 << 30,
+		concurrency:  1,
+		queueSize:    positive(o.QueueSize, 8192),
+		queueBytes:   max(o.QueueBytes, 0),
+		policy:       o.Policy,
+		blockTimeout: positiveDur(o.BlockTimeout, 100*time.Millisecond),
+		clock:        o.Clock,
+		failStat:     statDroppedWriteError,
+		ship:         s.deliver,
+		release:      releaseEntry,
+	}
+	s.p = newPipeline(cfg, &s.rep)
+	return s
+}
+
+// Write encodes or clones r on the calling goroutine and queues it.
+func (s *AsyncSink) Write(ctx context.Context, r *loggerjs.Record) error {
+	if s.p.closed.Load() {
+		s.p.stats[statAfterClose].Add(1)
+		return loggerjs.ErrClosed
+	}
+	e := Entry{Time: r.Time, Level: r.Level}
+	if s.encoded != nil {
+		bp := encBufPool.Get().(*[]byte)
+		e.Data = s.encoded.Codec().Append((*bp)[:0], r)
+		e.buf = bp
+	} else {
+		e.rec = r.Clone()
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return s.p.enqueue(ctx, e)
+}
+
+// deliver writes a batch to the inner sink, one record at a time, and
+// reports how many failed.
+func (s *AsyncSink) deliver(ctx context.Context, batch []Entry) error {
+	failed := 0
+	var last error
+	for i := range batch {
+		err := s.writeOne(ctx, batch[i])
+		if err != nil {
+			failed++
+			last = err
+		}
+	}
+	if failed > 0 {
+		s.rep.report(slog.LevelWarn, "async: inner sink write failed", slog.Any("error", last), slog.Int("records", failed))
+		return &partialError{failed: failed, err: last}
+	}
+	return nil
+}
+
+func (s *AsyncSink) writeOne(ctx context.Context, e Entry) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = errors.New("loggerjs/sinks: inner sink panicked")
+		}
+	}()
+	// The inner write gets the worker's context, which Close cancels at
+	// its deadline: the logging call's context has ended by now.
+	if e.rec != nil {
+		return s.inner.Write(ctx, e.rec)
+	}
+	return s.encoded.WriteEncoded(ctx, e.Data)
+}
+
+// Flush waits until the records queued before the call are written, then
+// flushes the inner sink, within ctx's deadline.
+func (s *AsyncSink) Flush(ctx context.Context) error {
+	if err := s.p.flush(ctx); err != nil {
+		return err
+	}
+	return s.inner.Flush(ctx)
+}
+
+// Close stops taking records, writes what is queued until ctx is done,
+// drops and counts the rest, stops the worker and closes the inner sink.
+// If the inner sink is stuck in a write past the deadline, Close returns
+// anyway; the worker closes the inner sink and stops once that write
+// returns. Calling Close again does nothing.
+func (s *AsyncSink) Close(ctx context.Context) error {
+	first := !s.p.closed.Load()
+	err := s.p.close(ctx)
+	if !first {
+		return err
+	}
+	if s.p.stuck.Load() {
+		// The worker is inside an inner write that ignores its canceled
+		// context; closing the inner sink now could wait on that write
+		// without bound. The inner sink is closed when the write returns.
+		go func() {
+			s.p.done.Wait()
+			s.inner.Close(context.Background())
+		}()
+		return err
+	}
+	return errors.Join(err, s.inner.Close(ctx))
+}
+
+// SetMetaReporter implements loggerjs.MetaReporting, and passes the
+// reporter on to an inner sink that takes one.
+func (s *AsyncSink) SetMetaReporter(name string, m loggerjs.MetaReporter) {
+	s.rep.set(name, m)
+	if mr, ok := s.inner.(loggerjs.MetaReporting); ok {
+		mr.SetMetaReporter(name, m)
+	}
+}
+
+// SinkStats returns the sink's counters: queued, shipped (written to the
+// inner sink), write_after_close, dropped_queue_full,
+// dropped_write_error, dropped_flush_deadline, and the gauges
+// queue_depth, queue_bytes and inflight. An inner sink's own counters
+// are included with the prefix "inner_" (its drops keep "dropped" first,
+// as "dropped_inner_…").
+func (s *AsyncSink) SinkStats() map[string]int64 {
+	m := s.p.snapshot()
+	for _, k := range []int{statBatches, statRetried, statBreakerOpened, statDroppedTooLarge, statDroppedRetries, statDroppedCircuit, statDroppedRejected} {
+		delete(m, statNames[k])
+	}
+	if sr, ok := s.inner.(loggerjs.StatsReporter); ok {
+		for k, v := range sr.SinkStats() {
+			if len(k) >= 7 && k[:7] == "dropped" {
+				m["dropped_inner"+k[7:]] = v
+			} else {
+				m["inner_"+k] = v
+			}
+		}
+	}
+	return m
+}
