@@ -208,6 +208,7 @@ func TestBatchRetryThenSuccess(t *testing.T) {
 	s := Batch(c, &BatchOptions{MaxRecords: 2, BaseBackoff: time.Second, MaxBackoff: 2 * time.Second, Clock: clk})
 	s.Write(context.Background(), rec(0))
 	s.Write(context.Background(), rec(1))
+	eventually(t, "first attempt", func() bool { return c.calls.Load() == 1 })
 	clk.waitTimers(t, 1) // first backoff: at most 1s
 	clk.Advance(time.Second)
 	eventually(t, "second attempt", func() bool { return c.calls.Load() == 2 })
