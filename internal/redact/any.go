@@ -93,6 +93,7 @@ type field struct {
 	name     string // the JSON name
 	goName   string
 	exported bool
+	embedded bool // an embedded struct, whose fields JSON promotes
 	omit     bool // json:"-"
 }
 
@@ -106,6 +107,9 @@ func structFields(t reflect.Type) []field {
 	for i := range fs {
 		sf := t.Field(i)
 		f := field{index: i, name: sf.Name, goName: sf.Name, exported: sf.IsExported()}
+		if ft := sf.Type; sf.Anonymous && (ft.Kind() == reflect.Struct || ft.Kind() == reflect.Pointer && ft.Elem().Kind() == reflect.Struct) {
+			f.embedded = true
+		}
 		if tag, ok := sf.Tag.Lookup("json"); ok {
 			name, _, _ := strings.Cut(tag, ",")
 			if name == "-" && !strings.HasPrefix(tag, "-,") {
@@ -248,6 +252,9 @@ func (w *walker) reflect(path []string, v reflect.Value, depth int) (reflect.Val
 // child redacts the value under name, an element of a struct or map.
 func (w *walker) child(path []string, name string, v reflect.Value, depth int) (reflect.Value, action, bool) {
 	if act := w.r.actionFor(path, name); act != keep {
+		if v.IsZero() {
+			return v, keep, false // nothing to hide in an empty field
+		}
 		return v, act, true
 	}
 	nv, ok := w.reflect(append(path, name), v, depth+1)
@@ -270,11 +277,20 @@ func (w *walker) structValue(path []string, v reflect.Value, depth int) (reflect
 			continue
 		}
 		fv := v.Field(f.index)
+		if f.embedded && !f.exported {
+			// JSON promotes its exported fields. A change in it cannot be
+			// copied (reflect refuses to set an unexported field): the walk
+			// panics and RedactAttr hides the whole value.
+			if _, ok := w.reflect(path, fv, depth+1); ok {
+				panic("redact: secret in an unexported embedded struct")
+			}
+			continue
+		}
 		if !f.exported && fv.Kind() != reflect.String {
 			continue // not encoded by JSON, and not readable for a walk
 		}
 		name := f.name
-		if act := w.r.actionFor(path, f.goName); act != keep && name != f.goName {
+		if act := w.r.actionFor(path, f.goName); act != keep && name != f.goName && !fv.IsZero() {
 			changes = append(changes, change{i: f.index, v: fv, act: act})
 			continue
 		}

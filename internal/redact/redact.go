@@ -165,7 +165,15 @@ func (r *Redactor) RedactAttr(groups []string, a slog.Attr) (slog.Attr, bool) {
 	return a, false
 }
 
-func (r *Redactor) redactAttrSlow(groups []string, a slog.Attr) (slog.Attr, bool) {
+// redactAttrSlow walks groups, LogValuers and slog.Any values. Should the
+// walk of some exotic value panic, the whole value is hidden: a secret
+// must not slip through half-redacted, and the record goes on.
+func (r *Redactor) redactAttrSlow(groups []string, a slog.Attr) (out slog.Attr, ok bool) {
+	defer func() {
+		if recover() != nil {
+			out, ok = slog.Attr{Key: a.Key, Value: r.maskVal}, true
+		}
+	}()
 	var buf [8]string
 	w := walker{r: r}
 	v, ok := w.attr(append(buf[:0], groups...), a.Key, a.Value, 0)

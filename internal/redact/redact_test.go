@@ -330,3 +330,41 @@ func TestHasSeparator(t *testing.T) {
 		}
 	}
 }
+
+type inner struct{ Password string }
+
+type Exported struct{ Token string }
+
+type outer struct {
+	inner
+	Name string
+	F    func()
+	C    chan int
+}
+
+type outerExported struct {
+	Exported
+	Name string
+}
+
+func TestEmbeddedAndExoticStructs(t *testing.T) {
+	rd := Default()
+	for _, a := range []slog.Attr{
+		slog.Any("o", outer{inner: inner{Password: secret}, Name: "n", F: func() {}, C: make(chan int)}),
+		slog.Any("o", &outer{inner: inner{Password: secret}}),
+		slog.Any("o", outerExported{Exported{Token: secret}, "n"}),
+	} {
+		got, ok := rd.RedactAttr(nil, a)
+		if !ok {
+			t.Fatalf("%v: nothing hidden", a)
+		}
+		j, _ := json.Marshal(got.Value.Any())
+		if out := fmt.Sprintf("%+v %s", got.Value.Any(), j); strings.Contains(out, secret) {
+			t.Errorf("secret survived: %s", out)
+		}
+	}
+	// Nothing to hide: unchanged, no panic.
+	if _, ok := rd.RedactAttr(nil, slog.Any("o", outer{Name: "n", F: func() {}})); ok {
+		t.Error("changed a value with nothing to hide")
+	}
+}
