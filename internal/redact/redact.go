@@ -21,17 +21,17 @@ import (
 // Mask replaces a hidden value unless Options.Mask names another text.
 const Mask = "[REDACTED]"
 
-// DefaultKeys are the keys whose values a Default Redactor hides, in the
+// defaultKeys are the keys whose values a Default Redactor hides, in the
 // syntax of Options.Keys. Besides the list of the loggerjs design
 // (authorization, cookie, set-cookie, password, passwd, token, secret,
 // apiKey, api_key, *_key) it holds *_token, *_secret and *_password, so
 // that access_token, client_secret and db_password are hidden too.
-var DefaultKeys = []string{
+var defaultKeys = []string{
 	"authorization", "cookie", "set-cookie", "password", "passwd", "token",
 	"secret", "apiKey", "api_key", "*_key", "*_token", "*_secret", "*_password",
 }
 
-// Options configure a Redactor. The zero Options hides the DefaultKeys.
+// Options configure a Redactor. The zero Options hides the default keys.
 type Options struct {
 	// Keys adds keys whose values are hidden at any depth. A key matches
 	// case-insensitively, with '-' and '_' taken as the same character. A
@@ -62,7 +62,7 @@ type Options struct {
 	HMACKey []byte
 	// Mask replaces hidden values; empty means the constant Mask.
 	Mask string
-	// NoDefaultKeys leaves the DefaultKeys out, so that only Keys and
+	// NoDefaultKeys leaves the default keys out, so that only Keys and
 	// Paths are hidden.
 	NoDefaultKeys bool
 }
@@ -84,7 +84,9 @@ type Redactor struct {
 	types sync.Map // reflect.Type -> bool: whether a value of it may need hiding
 }
 
-// Default returns a Redactor that hides the values of the DefaultKeys.
+// Default returns a Redactor that hides the values of the default keys
+// (see defaultKeys), URL userinfo, and those keys written as key=value or
+// key: value in text.
 func Default() *Redactor {
 	r, err := New(Options{})
 	if err != nil {
@@ -102,7 +104,7 @@ func New(opts Options) (*Redactor, error) {
 	}
 	r.maskVal = slog.StringValue(r.mask)
 	if !opts.NoDefaultKeys {
-		for _, k := range DefaultKeys {
+		for _, k := range defaultKeys {
 			if err := r.secret.add(k); err != nil {
 				return nil, err
 			}
