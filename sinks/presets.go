@@ -1,0 +1,192 @@
+package sinks
+
+import (
+	"bytes"
+	"log/slog"
+	"slices"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/loggerjs/loggerjs"
+	"github.com/loggerjs/loggerjs/codecs"
+)
+
+// OTLPOptions configure OTLP. A nil *OTLPOptions means the defaults.
+type OTLPOptions struct {
+	HTTPOptions
+	// Resource holds the attributes of the resource that produces the
+	// logs, such as slog.String("service.name", "checkout").
+	Resource []slog.Attr
+}
+
+// OTLP returns an HTTP sink that ships records to an OpenTelemetry
+// collector's OTLP/HTTP logs endpoint (url is the whole endpoint,
+// conventionally "http://host:4318/v1/logs") as JSON: each record is
+// encoded by codecs.OTLPJSON on the logging goroutine, and a batch is
+// sent as one ExportLogsServiceRequest. Status handling is the OTLP
+// specification's: 429, 502, 503 and 504 are retried, honouring
+// Retry-After; 500 and other errors are not (unless Retry500 is set).
+func OTLP(url string, opts *OTLPOptions) *HTTPSink {
+	var o OTLPOptions
+	if opts != nil {
+		o = *opts
+	}
+	o.Body = otlpBody
+	o.ContentType = "application/json"
+	return HTTP(url, codecs.OTLPJSON(&codecs.OTLPJSONOptions{Resource: o.Resource}), &o.HTTPOptions)
+}
+
+var (
+	otlpPrefix = []byte(`{"resourceLogs":[`)
+	otlpSuffix = []byte("]}\n")
+)
+
+// otlpBody merges the one-record requests codecs.OTLPJSON writes into one
+// request: their ResourceLogs, side by side.
+func otlpBody(dst []byte, batch []Entry) []byte {
+	dst = append(dst, otlpPrefix...)
+	for i, e := range batch {
+		inner := bytes.TrimSuffix(bytes.TrimPrefix(e.Data, otlpPrefix), otlpSuffix)
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, inner...)
+	}
+	return append(dst, "]}"...)
+}
+
+// LokiOptions configure Loki. A nil *LokiOptions means the defaults.
+type LokiOptions struct {
+	HTTPOptions
+	// Labels are the stream labels of every record. Default
+	// {"service_name": "loggerjs"}. A "level" label with the record's
+	// level name is added to them.
+	Labels map[string]string
+	// TenantID, when set, is sent as X-Scope-OrgID for multi-tenant Loki.
+	TenantID string
+	// Codec encodes each record into its log line. Default
+	// codecs.JSON(nil).
+	Codec loggerjs.Codec
+}
+
+// Loki returns an HTTP sink that ships records to Grafana Loki's push API
+// (url is the whole endpoint, conventionally
+// "http://host:3100/loki/api/v1/push"). Each record's line is its
+// encoding by the codec, without the newline; records are grouped into one
+// stream per level. Loki answers transient ingester failures with 500, so
+// this preset retries 500 as Loki's own clients do.
+func Loki(url string, opts *LokiOptions) *HTTPSink {
+	var o LokiOptions
+	if opts != nil {
+		o = *opts
+	}
+	labels := o.Labels
+	if len(labels) == 0 {
+		labels = map[string]string{"service_name": "loggerjs"}
+	}
+	keys := make([]string, 0, len(labels))
+	for k := range labels {
+		if k != "level" {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	var fixed []byte
+	for _, k := range keys {
+		fixed = appendJSONString(fixed, k)
+		fixed = append(fixed, ':')
+		fixed = appendJSONString(fixed, labels[k])
+		fixed = append(fixed, ',')
+	}
+	o.Body = func(dst []byte, batch []Entry) []byte { return lokiBody(dst, fixed, batch) }
+	o.ContentType = "application/json"
+	o.Retry500 = true
+	if o.TenantID != "" {
+		o.Header = o.Header.Clone()
+		if o.Header == nil {
+			o.Header = make(map[string][]string)
+		}
+		o.Header.Set("X-Scope-OrgID", o.TenantID)
+	}
+	codec := o.Codec
+	if codec == nil {
+		codec = codecs.JSON(nil)
+	}
+	return HTTP(url, codec, &o.HTTPOptions)
+}
+
+// lokiBody writes {"streams":[{"stream":{labels,"level":L},"values":[[ns,line],…]},…]}.
+func lokiBody(dst, fixed []byte, batch []Entry) []byte {
+	dst = append(dst, `{"streams":[`...)
+	done := make([]bool, len(batch))
+	firstStream := true
+	for i := range batch {
+		if done[i] {
+			continue
+		}
+		level := batch[i].Level
+		if !firstStream {
+			dst = append(dst, ',')
+		}
+		firstStream = false
+		dst = append(dst, `{"stream":{`...)
+		dst = append(dst, fixed...)
+		dst = append(dst, `"level":`...)
+		dst = appendJSONString(dst, loggerjs.LevelName(level))
+		dst = append(dst, `},"values":[`...)
+		first := true
+		for j := i; j < len(batch); j++ {
+			if done[j] || batch[j].Level != level {
+				continue
+			}
+			done[j] = true
+			if !first {
+				dst = append(dst, ',')
+			}
+			first = false
+			dst = append(dst, `["`...)
+			dst = strconv.AppendInt(dst, batch[j].Time.UnixNano(), 10)
+			dst = append(dst, `",`...)
+			dst = appendJSONString(dst, string(bytes.TrimSuffix(batch[j].Data, []byte("\n"))))
+			dst = append(dst, ']')
+		}
+		dst = append(dst, "]}"...)
+	}
+	return append(dst, "]}"...)
+}
+
+// appendJSONString appends s as a JSON string; invalid UTF-8 becomes
+// U+FFFD.
+func appendJSONString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				dst = append(dst, '\\', c)
+			case c == '\n':
+				dst = append(dst, '\\', 'n')
+			case c == '\r':
+				dst = append(dst, '\\', 'r')
+			case c == '\t':
+				dst = append(dst, '\\', 't')
+			case c < 0x20:
+				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			default:
+				dst = append(dst, c)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			dst = append(dst, `\ufffd`...)
+		} else {
+			dst = append(dst, s[i:i+n]...)
+		}
+		i += n
+	}
+	return append(dst, '"')
+}
