@@ -113,6 +113,9 @@ func (r *Redactor) scanPairs(s string, spans []span) []span {
 			continue
 		}
 		if sp, ok := valueAfter(s, i+1); ok {
+			if strings.HasPrefix(s[sp.start:], r.mask) {
+				continue // hidden already
+			}
 			spans = append(spans, sp)
 			i = sp.end - 1
 		}
@@ -329,12 +332,10 @@ func findCard(s string) (int, int) {
 		for j < len(s) {
 			c := s[j]
 			if c >= '0' && c <= '9' {
-				if n == len(digits) {
-					n++ // too long to be a card number
-					break
+				if n < len(digits) {
+					digits[n] = c - '0'
 				}
-				digits[n] = c - '0'
-				n++
+				n++ // past 19, too long to be a card number: skip it whole
 				j++
 				end = j
 				continue
