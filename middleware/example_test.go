@@ -198,3 +198,11 @@ func mustRedact() *middleware.Redactor {
 	}
 	return rd
 }
+
+func ExampleToSlog() {
+	// The shape of a slog-multi Pipe stage: func(slog.Handler) slog.Handler.
+	stage := middleware.ToSlog(middleware.Type("audit"))
+	slog.New(stage(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{ReplaceAttr: noTime}))).Info("role granted")
+	// Output:
+	// {"level":"INFO","msg":"role granted","type":"audit"}
+}
