@@ -14,7 +14,19 @@ import (
 // anyValue redacts the value of a slog.Any at path.
 func (w *walker) anyValue(path []string, x any, depth int) (slog.Value, bool) {
 	switch t := x.(type) {
-	case nil, time.Time, time.Duration, []byte, json.RawMessage, slog.Level, *slog.Source:
+	case nil, time.Time, time.Duration, slog.Level, *slog.Source:
+		return slog.AnyValue(x), false
+	case []byte:
+		// Codecs write bytes as text or base64: either shows a secret.
+		if s, ok := w.r.text(string(t)); ok {
+			return slog.AnyValue([]byte(s)), true
+		}
+		return slog.AnyValue(x), false
+	case json.RawMessage:
+		// The mask has no quote in it, so hidden JSON stays JSON.
+		if s, ok := w.r.text(string(t)); ok {
+			return slog.AnyValue(json.RawMessage(s)), true
+		}
 		return slog.AnyValue(x), false
 	case error:
 		if e, ok := w.r.redactError(t, 0); ok {

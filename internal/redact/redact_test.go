@@ -368,3 +368,20 @@ func TestEmbeddedAndExoticStructs(t *testing.T) {
 		t.Error("changed a value with nothing to hide")
 	}
 }
+
+func TestBytesAndRawJSON(t *testing.T) {
+	rd := Default()
+	raw := json.RawMessage(`{"user":"ada","password":"` + secret + `"}`)
+	got, ok := rd.RedactAttr(nil, slog.Any("body", raw))
+	out, isRaw := got.Value.Any().(json.RawMessage)
+	if !ok || !isRaw || strings.Contains(string(out), secret) || !json.Valid(out) {
+		t.Errorf("raw JSON: %s", got.Value)
+	}
+	got, ok = rd.RedactAttr(nil, slog.Any("b", []byte("token="+secret)))
+	if b, _ := got.Value.Any().([]byte); !ok || strings.Contains(string(b), secret) {
+		t.Errorf("bytes: %s", got.Value)
+	}
+	if !strings.Contains(string(raw), secret) {
+		t.Error("caller's bytes changed")
+	}
+}
