@@ -35,6 +35,10 @@ func codecsUnderTest() []struct {
 		{"logfmt", codecs.Logfmt(nil)},
 		{"pretty", codecs.Pretty(&codecs.PrettyOptions{Color: codecs.ColorNever})},
 		{"structured", codecs.Structured()},
+		{"msgpack", codecs.Msgpack()},
+		{"otlpjson", codecs.OTLPJSON(nil)},
+		{"ecs", codecs.ECS(nil)},
+		{"googlecloud", codecs.GoogleCloud(nil)},
 	}
 }
 
