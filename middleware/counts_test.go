@@ -272,3 +272,26 @@ func TestDedupeSummaryLogger(t *testing.T) {
 		t.Errorf("messages %q, want %q", got, want)
 	}
 }
+
+func TestSampleKeyBoundWithWith(t *testing.T) {
+	s := middleware.Sample(0.5, &middleware.SampleOptions{Key: "request_id"})
+	logger, mem := pipeline(t, s)
+	kept := 0
+	for i := range 100 {
+		l := logger.With("request_id", i)
+		before := mem.Len()
+		for range 4 {
+			l.Info("x")
+		}
+		switch mem.Len() - before {
+		case 4:
+			kept++
+		case 0:
+		default:
+			t.Fatalf("request %d: %d of 4 records kept", i, mem.Len()-before)
+		}
+	}
+	if kept == 0 || kept == 100 {
+		t.Errorf("%d of 100 requests kept at rate 0.5", kept)
+	}
+}

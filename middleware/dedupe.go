@@ -13,9 +13,9 @@ import (
 
 // DedupeOptions refine Dedupe. A nil *DedupeOptions means the defaults.
 type DedupeOptions struct {
-	// Attrs names the attrs (logged with the record, or root attrs) whose
-	// values are part of a record's fingerprint, besides its level,
-	// category and message.
+	// Attrs names the attrs (logged with the record, bound with With, or
+	// root attrs) whose values are part of a record's fingerprint,
+	// besides its level, category and message.
 	Attrs []string
 	// MaxKeys bounds the number of fingerprints remembered; the least
 	// recently seen is forgotten past it. Zero means 10000.

@@ -14,9 +14,9 @@ import (
 // RateLimitOptions refine RateLimit. A nil *RateLimitOptions means the
 // defaults.
 type RateLimitOptions struct {
-	// Key names an attr (logged with the record, or a root attr) whose
-	// value is the bucket key, in place of (category, level, source).
-	// Records without the attr share one bucket.
+	// Key names an attr (logged with the record, bound with With, or a
+	// root attr) whose value is the bucket key, in place of (category,
+	// level, source). Records without the attr share one bucket.
 	Key string
 	// MaxKeys bounds the number of buckets kept; the least recently used
 	// is forgotten past it. Zero means 10000.

@@ -21,8 +21,8 @@ type SampleOptions struct {
 	// it ("app.db" covers app.db and app.db.pool), in place of the level's
 	// rate. The longest matching category wins.
 	Categories map[string]float64
-	// Key names an attr (logged with the record, or a root attr such as a
-	// trace_id) whose value decides instead of chance: records with the
+	// Key names an attr (logged with the record, bound with With, or a
+	// root attr such as a trace_id) whose value decides instead of chance: records with the
 	// same value are all kept or all dropped, so a sampled request keeps
 	// every record. Records without the attr are decided by chance.
 	Key string
@@ -152,8 +152,9 @@ func (s *Sampler) Kept() uint64 { return s.kept.Load() }
 // Dropped returns the number of records dropped.
 func (s *Sampler) Dropped() uint64 { return s.dropped.Load() }
 
-// findAttr finds a top-level attr by key among the record's attrs, then
-// its root attrs.
+// findAttr finds an attr by key among the record's attrs, its root attrs
+// (context attrs, trace ids), then the attrs bound to its logger, the
+// innermost first. Attrs nested in a slog.Group are not searched.
 func findAttr(r *loggerjs.Record, key string) (slog.Value, bool) {
 	for i := range r.NumAttrs() {
 		if a := r.Attr(i); a.Key == key {
@@ -163,6 +164,13 @@ func findAttr(r *loggerjs.Record, key string) (slog.Value, bool) {
 	for i := range r.NumRootAttrs() {
 		if a := r.RootAttr(i); a.Key == key {
 			return a.Value, true
+		}
+	}
+	for sc := r.Scope; sc != nil; sc = sc.Parent() {
+		for _, a := range sc.Attrs() {
+			if a.Key == key {
+				return a.Value, true
+			}
 		}
 	}
 	return slog.Value{}, false
