@@ -9,7 +9,6 @@ import (
 	"math"
 	"reflect"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -377,12 +376,12 @@ func appendJSONTokens(dst []byte, dec *json.Decoder, depth int) ([]byte, error) 
 	return dst, nil
 }
 
-// appendMsgpackString appends s as a str, with invalid UTF-8 replaced by
-// U+FFFD, which it reports.
+// appendMsgpackString appends s as a str, with each byte of invalid UTF-8
+// replaced by U+FFFD, as the JSON codec does, which it reports.
 func appendMsgpackString(dst []byte, s string) ([]byte, bool) {
 	bad := false
 	if !utf8.ValidString(s) {
-		s, bad = strings.ToValidUTF8(s, "\uFFFD"), true
+		s, bad = string([]rune(s)), true // each invalid byte becomes U+FFFD
 	}
 	n := len(s)
 	switch {

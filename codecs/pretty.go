@@ -216,7 +216,8 @@ func (c *PrettyCodec) scope(sc *loggerjs.Scope) *prettyScope {
 func (c *PrettyCodec) buildScope(sc *loggerjs.Scope) any {
 	parent := c.scope(sc.Parent())
 	if g := sc.Group(); g != "" {
-		return &prettyScope{line: parent.line, details: parent.details, prefix: parent.prefix + g + "."}
+		prefix := append(appendTextKey([]byte(parent.prefix), g), '.')
+		return &prettyScope{line: parent.line, details: parent.details, prefix: string(prefix)}
 	}
 	s := prettyState{c: c, buf: append([]byte(nil), parent.line...), prefix: []byte(parent.prefix)}
 	s.details = append(s.details, parent.details...)

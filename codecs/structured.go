@@ -49,10 +49,11 @@ import (
 // Pointers are followed: a pointer is written as what it points to, and two
 // pointers to one value share a node.
 //
+// Wherever a string stands (a message, a key, a type name) one that is not
+// valid UTF-8 is written as the index of an "S" node, so nothing is lost.
 // What the pool cannot hold is written as a string marker and counted as a
-// codec fallback: a func or channel, a panicking Error or MarshalText,
-// a key with invalid UTF-8 (written with U+FFFD). It is safe for
-// concurrent use.
+// codec fallback: a func or channel, a panicking Error, String or
+// MarshalText. It is safe for concurrent use.
 type StructuredCodec struct{}
 
 var _ loggerjs.Codec = (*StructuredCodec)(nil)
@@ -185,12 +186,13 @@ const maxStructNodes = 1 << 16
 
 func (e *structEncoder) fallback() { e.r.CodecFallback() }
 
-// str appends s as a JSON string, counting invalid UTF-8.
+// str appends s as a JSON string or, when s is not valid UTF-8 (which a
+// JSON string cannot hold), as the index of an "S" node holding it.
 func (e *structEncoder) str(dst []byte, s string) []byte {
-	dst, bad := appendJSONString(dst, s)
-	if bad {
-		e.fallback()
+	if !utf8.ValidString(s) {
+		return strconv.AppendInt(dst, int64(e.ref(slog.StringValue(s))), 10)
 	}
+	dst, _ = appendJSONString(dst, s)
 	return dst
 }
 

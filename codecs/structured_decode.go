@@ -45,9 +45,9 @@ type structuredLine struct {
 	V      int                 `json:"v"`
 	Time   int                 `json:"time"`
 	Level  int64               `json:"level"`
-	Msg    string              `json:"msg"`
-	Logger []string            `json:"logger"`
-	Src    string              `json:"src"`
+	Msg    json.RawMessage     `json:"msg"`
+	Logger []json.RawMessage   `json:"logger"`
+	Src    json.RawMessage     `json:"src"`
 	Seq    uint64              `json:"seq"`
 	Scope  []structuredLink    `json:"scope"`
 	Root   []json.RawMessage   `json:"root"`
@@ -56,7 +56,7 @@ type structuredLine struct {
 }
 
 type structuredLink struct {
-	G *string           `json:"g"`
+	G json.RawMessage   `json:"g"`
 	A []json.RawMessage `json:"a"`
 }
 
@@ -86,19 +86,38 @@ func decodeStructuredLine(line []byte) (*loggerjs.Record, error) {
 	if l.Level < -1<<31 || l.Level > 1<<31-1 {
 		return nil, fmt.Errorf("level %d out of range", l.Level)
 	}
-	r := loggerjs.NewRecord(slog.NewRecord(t, slog.Level(l.Level), l.Msg, 0))
-	if len(l.Logger) > 0 {
-		r.SetCategory(l.Logger...)
+	msg, err := d.text(l.Msg)
+	if err != nil {
+		return nil, fmt.Errorf("msg: %w", err)
 	}
-	r.Source, r.Seq = l.Src, l.Seq
+	r := loggerjs.NewRecord(slog.NewRecord(t, slog.Level(l.Level), msg, 0))
+	if len(l.Logger) > 0 {
+		names := make([]string, len(l.Logger))
+		for i, raw := range l.Logger {
+			if names[i], err = d.text(raw); err != nil {
+				return nil, fmt.Errorf("logger: %w", err)
+			}
+		}
+		r.SetCategory(names...)
+	}
+	if l.Src != nil {
+		if r.Source, err = d.text(l.Src); err != nil {
+			return nil, fmt.Errorf("src: %w", err)
+		}
+	}
+	r.Seq = l.Seq
 	var sc *loggerjs.Scope
 	for _, link := range l.Scope {
 		switch {
 		case link.G != nil && link.A == nil:
-			if *link.G == "" {
+			g, err := d.text(link.G)
+			if err != nil {
+				return nil, fmt.Errorf("scope: %w", err)
+			}
+			if g == "" {
 				return nil, errors.New("scope: empty group name")
 			}
-			sc = sc.WithGroup(*link.G)
+			sc = sc.WithGroup(g)
 		case link.G == nil && link.A != nil:
 			attrs, err := d.attrs(link.A, 0)
 			if err != nil {
@@ -178,6 +197,47 @@ func (d *structDecoder) arg(i, k int, v any) error {
 	return nil
 }
 
+// text decodes a string written by structEncoder.str: a JSON string, or
+// the index of a string node.
+func (d *structDecoder) text(raw json.RawMessage) (string, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) > 0 && raw[0] == '"' {
+		var s string
+		err := json.Unmarshal(raw, &s)
+		return s, err
+	}
+	var ref int
+	if err := json.Unmarshal(raw, &ref); err != nil {
+		return "", fmt.Errorf("want a string or a reference: %w", err)
+	}
+	tag, err := d.tag(ref)
+	if err != nil {
+		return "", err
+	}
+	if tag != "s" && tag != "S" {
+		return "", fmt.Errorf("reference %d is not a string", ref)
+	}
+	v, err := d.goValue(ref, 0)
+	if err != nil {
+		return "", err
+	}
+	return v.(string), nil
+}
+
+// textArg decodes argument k of node i with text.
+func (d *structDecoder) textArg(i, k int, s *string) error {
+	n := d.pool[i]
+	if k >= len(n) {
+		return fmt.Errorf("node %d: missing argument %d", i, k)
+	}
+	v, err := d.text(n[k])
+	if err != nil {
+		return fmt.Errorf("node %d: argument %d: %w", i, k, err)
+	}
+	*s = v
+	return nil
+}
+
 // isNull reports whether argument k of node i is null.
 func (d *structDecoder) isNull(i, k int) bool {
 	n := d.pool[i]
@@ -229,16 +289,16 @@ func (d *structDecoder) restore() error {
 			}
 		case "o":
 			o := &Object{}
-			if err := d.arg(i, 1, &o.Type); err != nil {
+			if err := d.textArg(i, 1, &o.Type); err != nil {
 				return err
 			}
 			d.vals[i] = o
 		case "e":
 			e := &DecodedError{}
-			if err := d.arg(i, 1, &e.Msg); err != nil {
+			if err := d.textArg(i, 1, &e.Msg); err != nil {
 				return err
 			}
-			if err := d.arg(i, 2, &e.Type); err != nil {
+			if err := d.textArg(i, 2, &e.Type); err != nil {
 				return err
 			}
 			if len(d.pool[i]) > 4 {
@@ -247,7 +307,7 @@ func (d *structDecoder) restore() error {
 				}
 			}
 			if len(d.pool[i]) > 5 {
-				if err := d.arg(i, 5, &e.Stack); err != nil {
+				if err := d.textArg(i, 5, &e.Stack); err != nil {
 					return err
 				}
 			}
@@ -308,9 +368,9 @@ func (d *structDecoder) restore() error {
 			}
 			o := d.vals[i].(*Object)
 			for k := 0; k < len(pairs); k += 2 {
-				var name string
 				var ref int
-				if err := json.Unmarshal(pairs[k], &name); err != nil {
+				name, err := d.text(pairs[k])
+				if err != nil {
 					return fmt.Errorf("node %d: field name: %w", i, err)
 				}
 				if err := json.Unmarshal(pairs[k+1], &ref); err != nil {
@@ -362,9 +422,9 @@ func (d *structDecoder) attrs(list []json.RawMessage, depth int) ([]slog.Attr, e
 	}
 	var out []slog.Attr
 	for k := 0; k < len(list); k += 2 {
-		var key string
 		var ref int
-		if err := json.Unmarshal(list[k], &key); err != nil {
+		key, err := d.text(list[k])
+		if err != nil {
 			return nil, fmt.Errorf("attr key: %w", err)
 		}
 		if err := json.Unmarshal(list[k+1], &ref); err != nil {
@@ -553,7 +613,7 @@ func (d *structDecoder) timeNode(i int) (time.Time, error) {
 	if nsec < 0 || nsec >= 1e9 {
 		return time.Time{}, fmt.Errorf("node %d: nanoseconds out of range", i)
 	}
-	if err := d.arg(i, 3, &locName); err != nil {
+	if err := d.textArg(i, 3, &locName); err != nil {
 		return time.Time{}, err
 	}
 	if err := d.arg(i, 4, &offset); err != nil {
@@ -561,7 +621,7 @@ func (d *structDecoder) timeNode(i int) (time.Time, error) {
 	}
 	zone := locName
 	if len(d.pool[i]) > 5 {
-		if err := d.arg(i, 5, &zone); err != nil {
+		if err := d.textArg(i, 5, &zone); err != nil {
 			return time.Time{}, err
 		}
 	}

@@ -62,7 +62,7 @@ func appendTextString(dst []byte, s string) ([]byte, bool) {
 }
 
 // appendQuoted appends s in double quotes, escaping quote, backslash,
-// control characters and non-printable runes.
+// control characters (C0, DEL and C1) and U+2028 and U+2029.
 func appendQuoted(dst []byte, s string) ([]byte, bool) {
 	bad := false
 	dst = append(dst, '"')
@@ -100,7 +100,10 @@ func appendQuoted(dst []byte, s string) ([]byte, bool) {
 			start = i
 			continue
 		}
-		if !unicode.IsPrint(r) && r != ' ' {
+		if r < 0xa0 || r == '\u2028' || r == '\u2029' {
+			// C1 controls and the Unicode line separators. Other
+			// non-printable runes stay as they are: strconv.Unquote
+			// rejects the surrogate pairs JSON would need beyond the BMP.
 			dst = append(dst, s[start:i]...)
 			dst = appendUnicodeEscape(dst, r)
 			i += size
