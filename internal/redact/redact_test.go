@@ -385,3 +385,19 @@ func TestBytesAndRawJSON(t *testing.T) {
 		t.Error("caller's bytes changed")
 	}
 }
+
+func TestHTTPRequest(t *testing.T) {
+	req, _ := http.NewRequest("GET", "https://bob:"+secret+"@example.com/x?api_key="+secret, nil)
+	req.Header.Set("Authorization", "Bearer "+secret)
+	req.Header.Set("Cookie", "session="+secret)
+	got, ok := Default().RedactAttr(nil, slog.Any("req", req))
+	if !ok {
+		t.Fatal("nothing hidden")
+	}
+	if out := fmt.Sprintf("%+v", got.Value.Any()); strings.Contains(out, secret) {
+		t.Errorf("secret survived: %s", out)
+	}
+	if req.Header.Get("Authorization") != "Bearer "+secret || req.URL.User.String() != "bob:"+secret {
+		t.Error("the caller's request changed")
+	}
+}
