@@ -25,8 +25,12 @@ FILE_N=${FILE_N:-1000000}
 FILE_ROUNDS=${FILE_ROUNDS:-5}
 OUT=${OUT:-out}
 
+loadavg() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown; }
+
 mkdir -p "$OUT"
 raw="$OUT/raw.txt"
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ //'), $(go version | cut -d' ' -f3-)"
+echo "== load average at the start: $(loadavg)"
 go test -c -o "$OUT/bench.test" .
 : >"$raw"
 echo "== $COUNT interleaved runs of: $FAMILIES (benchtime $BENCHTIME); raw output in bench/$raw"
@@ -41,6 +45,7 @@ while [ "$i" -le "$COUNT" ]; do
 	i=$((i + 1))
 done
 
+echo "== load average after the benchmarks: $(loadavg)"
 echo
 echo "== benchstat"
 go tool benchstat "$raw"
@@ -50,3 +55,4 @@ go run ./cmd/ratios "$raw" | tee "$OUT/ratios.md"
 echo
 echo "== file benchmark"
 go run ./cmd/filebench -n "$FILE_N" -rounds "$FILE_ROUNDS" | tee "$OUT/filebench.md"
+echo "== load average at the end: $(loadavg)"
