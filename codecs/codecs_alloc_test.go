@@ -4,23 +4,23 @@ package codecs_test
 
 import (
 	"testing"
-
-	"github.com/loggerjs/loggerjs/codecs"
 )
 
-// TestZeroAllocs checks that JSON and logfmt allocate nothing per record
-// in steady state (the buffer reused, the scope already cached).
+// TestZeroAllocs checks that the codecs other than Structured allocate
+// nothing per record of ordinary attrs in steady state (the buffer reused,
+// the scope already cached). JSON and logfmt are held to it by the issue
+// that introduced them; the rest are measured to stay there.
 func TestZeroAllocs(t *testing.T) {
 	r := benchRecord()
-	json, logfmt := codecs.JSON(nil), codecs.Logfmt(nil)
 	buf := make([]byte, 0, 4096)
-	for name, append := range map[string]func(){
-		"JSON":   func() { buf = json.Append(buf[:0], r) },
-		"Logfmt": func() { buf = logfmt.Append(buf[:0], r) },
-	} {
+	for _, bc := range benchCodecs() {
+		if bc.name == "Structured" {
+			continue
+		}
+		append := func() { buf = bc.codec.Append(buf[:0], r) }
 		append()
 		if n := testing.AllocsPerRun(100, append); n != 0 {
-			t.Errorf("%s: %v allocs per record, want 0", name, n)
+			t.Errorf("%s: %v allocs per record, want 0", bc.name, n)
 		}
 	}
 }

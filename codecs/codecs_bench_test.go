@@ -41,6 +41,11 @@ func benchCodecs() []struct {
 		{"JSON", codecs.JSON(nil)},
 		{"Logfmt", codecs.Logfmt(nil)},
 		{"Pretty", codecs.Pretty(&codecs.PrettyOptions{Color: codecs.ColorAlways})},
+		{"Structured", codecs.Structured()},
+		{"Msgpack", codecs.Msgpack()},
+		{"ECS", codecs.ECS(nil)},
+		{"GoogleCloud", codecs.GoogleCloud(nil)},
+		{"OTLPJSON", codecs.OTLPJSON(nil)},
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"math"
 	"reflect"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -51,8 +52,14 @@ func (c *MsgpackCodec) AppendBatch(dst []byte, records []*loggerjs.Record) []byt
 
 // Append appends r as one MessagePack map.
 func (c *MsgpackCodec) Append(dst []byte, r *loggerjs.Record) []byte {
-	s := msgpackState{r: r, buf: dst}
-	s.stack = s.inline[:0]
+	sp := msgpackStacks.Get().(*[]msgpackMap)
+	s := msgpackState{r: r, buf: dst, stack: (*sp)[:0]}
+	defer func() {
+		if cap(s.stack) <= 64 {
+			*sp = s.stack[:0]
+			msgpackStacks.Put(sp)
+		}
+	}()
 	s.open()
 	if !r.Time.IsZero() {
 		s.key(slog.TimeKey)
@@ -141,6 +148,12 @@ func (c *MsgpackCodec) buildScope(sc *loggerjs.Scope) any {
 	return &msgpackScope{pre: s.buf, stack: s.stack, groups: sc.Groups()}
 }
 
+// msgpackStacks holds the stacks of open maps of finished Appends.
+var msgpackStacks = sync.Pool{New: func() any {
+	s := make([]msgpackMap, 0, 8)
+	return &s
+}}
+
 // msgpackMap is a map being written: where its 32-bit header is and how
 // many entries it has so far.
 type msgpackMap struct {
@@ -151,8 +164,7 @@ type msgpackMap struct {
 type msgpackState struct {
 	r      *loggerjs.Record // nil while a scope is encoded
 	buf    []byte
-	stack  []msgpackMap
-	inline [8]msgpackMap
+	stack []msgpackMap
 }
 
 // open starts a map whose header is patched by close.

@@ -3,6 +3,7 @@ package codecs
 import (
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/loggerjs/loggerjs"
@@ -39,13 +40,21 @@ func (c *ProjectorCodec) ContentType() string { return c.contentType }
 // Append appends the fields project writes for r as one JSON object and a
 // newline.
 func (c *ProjectorCodec) Append(dst []byte, r *loggerjs.Record) []byte {
-	e := Encoder{s: jsonState{c: c.json, r: r, buf: append(dst, '{')}, codec: c}
-	c.run(r, &e)
+	e := encoderPool.Get().(*Encoder)
+	*e = Encoder{s: jsonState{c: c.json, r: r, buf: append(dst, '{')}, codec: c}
+	c.run(r, e)
 	for ; e.open > 0; e.open-- {
 		e.s.closeGroup()
 	}
-	return append(e.s.buf, '}', '\n')
+	dst = append(e.s.buf, '}', '\n')
+	*e = Encoder{}
+	encoderPool.Put(e)
+	return dst
 }
+
+// encoderPool holds Encoders: one handed to a function escapes, so each
+// would otherwise cost an allocation per record.
+var encoderPool = sync.Pool{New: func() any { return new(Encoder) }}
 
 func (c *ProjectorCodec) run(r *loggerjs.Record, e *Encoder) {
 	defer func() {
@@ -264,6 +273,20 @@ func writeErrorFields(e *Encoder, r *loggerjs.Record, err error, msgKey, typeKey
 
 // lowerLevel returns the level's name in lower case ("info", "warn+1").
 func lowerLevel(l slog.Level) string {
+	switch l {
+	case loggerjs.LevelTrace:
+		return "trace"
+	case slog.LevelDebug:
+		return "debug"
+	case slog.LevelInfo:
+		return "info"
+	case slog.LevelWarn:
+		return "warn"
+	case slog.LevelError:
+		return "error"
+	case loggerjs.LevelFatal:
+		return "fatal"
+	}
 	var arr [16]byte
 	b := loggerjs.AppendLevelName(arr[:0], l)
 	for i, c := range b {
