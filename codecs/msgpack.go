@@ -162,8 +162,8 @@ type msgpackMap struct {
 
 // msgpackState is the state of one Append.
 type msgpackState struct {
-	r      *loggerjs.Record // nil while a scope is encoded
-	buf    []byte
+	r     *loggerjs.Record // nil while a scope is encoded
+	buf   []byte
 	stack []msgpackMap
 }
 
