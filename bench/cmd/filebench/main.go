@@ -16,15 +16,19 @@
 //	zap       a JSON core over zapcore.BufferedWriteSyncer
 //	zerolog   zerolog over a bufio.Writer
 //
-// Every buffer is -buf bytes (256 KiB by default, zap's default).
+// Every buffer is -buf bytes (256 KiB by default, zap's default). After
+// each run the file's lines are counted: a logger that lost a record
+// fails the benchmark instead of looking fast.
 package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -144,14 +148,37 @@ func runOne(lg fileLogger, path string, n, bufSize int) (result, error) {
 		return result{}, err
 	}
 	done := time.Now()
-	st, err := f.Stat()
+	size, lines, err := countLines(path)
 	if err != nil {
 		return result{}, err
 	}
-	if st.Size() == 0 {
-		return result{}, errors.New("wrote nothing")
+	if lines != n {
+		return result{}, fmt.Errorf("wrote %d lines, want %d", lines, n)
 	}
-	return result{loop: looped.Sub(start), finish: done.Sub(looped), bytes: st.Size()}, nil
+	return result{loop: looped.Sub(start), finish: done.Sub(looped), bytes: size}, nil
+}
+
+// countLines returns the size of the file at path and the number of
+// newlines in it, so that a logger that loses records is caught rather
+// than timed.
+func countLines(path string) (size int64, lines int, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer f.Close()
+	buf := make([]byte, 1<<20)
+	for {
+		n, err := f.Read(buf)
+		size += int64(n)
+		lines += bytes.Count(buf[:n], []byte{'\n'})
+		if err == io.EOF {
+			return size, lines, nil
+		}
+		if err != nil {
+			return 0, 0, err
+		}
+	}
 }
 
 func report(n, rounds int, results map[string][]result) {
