@@ -1,0 +1,646 @@
+package sinks
+
+import (
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/loggerjs/loggerjs"
+	"github.com/loggerjs/loggerjs/codecs"
+)
+
+// FileOptions configure File. A nil *FileOptions, and any zero field,
+// means the default given with the field.
+type FileOptions struct {
+	// Codec encodes each record. Default codecs.JSON(nil) (NDJSON).
+	Codec loggerjs.Codec
+	// MaxSize rotates the file before a write would take it past this
+	// many bytes. Default 0: no rotation by size.
+	MaxSize int64
+	// RotateEvery rotates the file at each multiple of this interval
+	// since the zero time (UTC), so 24h rotates at midnight UTC and 1h on
+	// the hour. Default 0: no rotation by time.
+	RotateEvery time.Duration
+	// MaxBackups is how many rotated files to keep; older ones are
+	// removed. Default 0: keep them all.
+	MaxBackups int
+	// MaxAge removes rotated files whose rotation time is older than
+	// this. Default 0: keep them whatever their age.
+	MaxAge time.Duration
+	// Compress gzips rotated files.
+	Compress bool
+	// LocalTime names rotated files by local time instead of UTC.
+	LocalTime bool
+	// Mode is the permission of files the sink creates. Default 0644.
+	Mode fs.FileMode
+	// ReopenOnSIGHUP makes the sink reopen its path when the process
+	// receives SIGHUP, as logrotate's postrotate scripts ask. It calls
+	// signal.Notify for SIGHUP, which stops SIGHUP from ending the
+	// process; Close undoes that.
+	ReopenOnSIGHUP bool
+	// Clock is for tests; nil means the system clock.
+	Clock Clock
+}
+
+// FileSink writes records to a file, one encoded record per write(2) on
+// the calling goroutine, and rotates it by size and by time. It is safe
+// for concurrent use. A record is either written whole or its Write
+// returns an error: a write cut short by a full disk is cut back out of
+// the file, so no torn half-line stays behind.
+//
+// Before each write the sink checks that its path still names the file
+// it has open; if the file was removed or renamed, the path is opened
+// afresh (created if need be), so nothing is written to an unlinked
+// file.
+//
+// Rotation renames the file to name-2006-01-02T15-04-05.000.ext (the time
+// of rotation) and opens a new one. A rotated name already taken (two
+// rotations in one millisecond) gets a -1, -2, … suffix, so no backup is
+// overwritten. Compression and the removal of old backups run on one
+// goroutine of the sink's own, which Close stops.
+type FileSink struct {
+	path   string
+	dir    string
+	prefix string // base name without extension, then "-"
+	ext    string
+	codec  loggerjs.Codec
+	opt    FileOptions
+	clock  Clock
+	rep    reporter
+
+	mu         sync.Mutex
+	f          *os.File
+	fi         os.FileInfo
+	size       int64
+	nextRotate time.Time
+	closed     bool
+
+	millKick chan struct{}
+	millReq  chan chan struct{}
+	stop     chan struct{}
+	sig      chan os.Signal
+	wg       sync.WaitGroup
+	closing  atomic.Bool
+
+	written, bytes, errs, rotations, reopened, repaired atomic.Int64
+	compressed, removed, millErrors                     atomic.Int64
+}
+
+var (
+	_ EncodedSink            = (*FileSink)(nil)
+	_ loggerjs.StatsReporter = (*FileSink)(nil)
+	_ loggerjs.MetaReporting = (*FileSink)(nil)
+)
+
+// File opens (creating it and its directory if need be) the file at path
+// for appending and returns a sink that writes to it. It returns an
+// error if the file cannot be opened.
+func File(path string, opts *FileOptions) (*FileSink, error) {
+	s := &FileSink{path: path, clock: clockOr(nil), stop: make(chan struct{})}
+	if opts != nil {
+		s.opt = *opts
+	}
+	s.clock = clockOr(s.opt.Clock)
+	s.codec = s.opt.Codec
+	if s.codec == nil {
+		s.codec = codecs.JSON(nil)
+	}
+	if s.opt.Mode == 0 {
+		s.opt.Mode = 0o644
+	}
+	if s.opt.MaxSize < 0 || s.opt.RotateEvery < 0 || s.opt.MaxBackups < 0 || s.opt.MaxAge < 0 {
+		return nil, fmt.Errorf("loggerjs/sinks: File %s: negative MaxSize, RotateEvery, MaxBackups or MaxAge", path)
+	}
+	s.dir = filepath.Dir(path)
+	base := filepath.Base(path)
+	s.ext = filepath.Ext(base)
+	s.prefix = strings.TrimSuffix(base, s.ext) + "-"
+	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+		return nil, fmt.Errorf("loggerjs/sinks: File: %w", err)
+	}
+	if err := s.open(); err != nil {
+		return nil, err
+	}
+	s.scheduleRotation(s.clock.Now())
+	if s.opt.Compress || s.opt.MaxBackups > 0 || s.opt.MaxAge > 0 {
+		s.millKick = make(chan struct{}, 1)
+		s.millReq = make(chan chan struct{})
+		s.wg.Add(1)
+		go s.mill()
+		s.kickMill() // backups left over limits by an earlier run
+	}
+	if s.opt.ReopenOnSIGHUP {
+		s.sig = make(chan os.Signal, 1)
+		signal.Notify(s.sig, syscall.SIGHUP)
+		s.wg.Add(1)
+		go s.onSIGHUP()
+	}
+	return s, nil
+}
+
+// open opens s.path for appending. s.mu is held (or s is not shared yet).
+func (s *FileSink) open() error {
+	f, err := os.OpenFile(s.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, s.opt.Mode)
+	if err != nil {
+		return fmt.Errorf("loggerjs/sinks: File: %w", err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("loggerjs/sinks: File: %w", err)
+	}
+	s.f, s.fi, s.size = f, fi, fi.Size()
+	return nil
+}
+
+func (s *FileSink) scheduleRotation(now time.Time) {
+	if s.opt.RotateEvery > 0 {
+		s.nextRotate = now.Truncate(s.opt.RotateEvery).Add(s.opt.RotateEvery)
+	}
+}
+
+// Codec returns the sink's codec.
+func (s *FileSink) Codec() loggerjs.Codec { return s.codec }
+
+// Write encodes r and writes it. It returns the error of a write that
+// failed (the record is then not in the file), and loggerjs.ErrClosed
+// after Close.
+func (s *FileSink) Write(ctx context.Context, r *loggerjs.Record) error {
+	bp := bufPool.Get().(*[]byte)
+	b := s.codec.Append((*bp)[:0], r)
+	err := s.WriteEncoded(ctx, b)
+	if cap(b) <= maxPooledBuffer {
+		*bp = b
+		bufPool.Put(bp)
+	}
+	return err
+}
+
+// WriteEncoded writes p, whole records encoded by the sink's codec, in
+// one write, rotating first if p would pass MaxSize or the rotation time
+// has come.
+func (s *FileSink) WriteEncoded(_ context.Context, p []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return loggerjs.ErrClosed
+	}
+	if err := s.prepare(len(p)); err != nil {
+		s.errs.Add(1)
+		return err
+	}
+	n, err := s.f.Write(p)
+	s.size += int64(n)
+	if err != nil {
+		s.errs.Add(1)
+		if n > 0 {
+			s.cutTorn(n)
+		}
+		return fmt.Errorf("loggerjs/sinks: File %s: %w", s.path, err)
+	}
+	s.written.Add(1)
+	s.bytes.Add(int64(n))
+	return nil
+}
+
+// cutTorn removes the n bytes a failed write left at the end of the file.
+func (s *FileSink) cutTorn(n int) {
+	fi, err := s.f.Stat()
+	if err == nil {
+		err = s.f.Truncate(fi.Size() - int64(n))
+	}
+	if err != nil {
+		s.rep.report(slog.LevelError, "file: cannot remove a partly written record", slog.String("path", s.path), slog.Any("error", err))
+		return
+	}
+	s.size = fi.Size() - int64(n)
+	s.repaired.Add(1)
+}
+
+// prepare makes s.f the file at s.path, rotated if due, ready for a
+// write of n bytes. s.mu is held.
+func (s *FileSink) prepare(n int) error {
+	if s.f == nil {
+		if err := s.open(); err != nil {
+			return err
+		}
+	} else if cur, err := os.Stat(s.path); err != nil || !os.SameFile(cur, s.fi) {
+		// Removed or renamed under us: writing on would lose the record
+		// to an unlinked file or one nobody reads.
+		if err := s.reopen(); err != nil {
+			return err
+		}
+	}
+	now := time.Time{}
+	if s.opt.RotateEvery > 0 {
+		now = s.clock.Now()
+		if !now.Before(s.nextRotate) {
+			if s.size > 0 {
+				if err := s.rotate(now); err != nil {
+					s.rep.report(slog.LevelError, "file: rotation failed; writing on to the current file", slog.String("path", s.path), slog.Any("error", err))
+				}
+			}
+			s.scheduleRotation(now)
+		}
+	}
+	if s.opt.MaxSize > 0 && s.size > 0 && s.size+int64(n) > s.opt.MaxSize {
+		if now.IsZero() {
+			now = s.clock.Now()
+		}
+		if err := s.rotate(now); err != nil {
+			s.rep.report(slog.LevelError, "file: rotation failed; writing on to the current file", slog.String("path", s.path), slog.Any("error", err))
+		}
+	}
+	return nil
+}
+
+// reopen closes the file and opens s.path afresh. s.mu is held.
+func (s *FileSink) reopen() error {
+	if s.f != nil {
+		s.f.Close()
+		s.f = nil
+	}
+	if err := s.open(); err != nil {
+		return err
+	}
+	s.reopened.Add(1)
+	return nil
+}
+
+// Reopen closes the file and opens the path again: what SIGHUP does with
+// ReopenOnSIGHUP. Use it after moving the file away.
+func (s *FileSink) Reopen() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return loggerjs.ErrClosed
+	}
+	return s.reopen()
+}
+
+func (s *FileSink) onSIGHUP() {
+	defer s.wg.Done()
+	for {
+		select {
+		case <-s.sig:
+			if err := s.Reopen(); err != nil && !errors.Is(err, loggerjs.ErrClosed) {
+				s.rep.report(slog.LevelError, "file: reopen on SIGHUP failed", slog.String("path", s.path), slog.Any("error", err))
+			}
+		case <-s.stop:
+			return
+		}
+	}
+}
+
+// Rotate rotates the file now, whatever its size.
+func (s *FileSink) Rotate() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return loggerjs.ErrClosed
+	}
+	if s.f == nil {
+		if err := s.open(); err != nil {
+			return err
+		}
+	}
+	return s.rotate(s.clock.Now())
+}
+
+const backupTimeFormat = "2006-01-02T15-04-05.000"
+
+// rotate renames the file to a backup name no other file has and opens
+// a new one at s.path. If the new file cannot be opened, writing goes on
+// to the renamed one, so no record is lost to the rotation. s.mu is held.
+func (s *FileSink) rotate(now time.Time) error {
+	if !s.opt.LocalTime {
+		now = now.UTC()
+	}
+	stamp := now.Format(backupTimeFormat)
+	var backup string
+	for n := 0; ; n++ {
+		name := s.prefix + stamp
+		if n > 0 {
+			name += "-" + strconv.Itoa(n)
+		}
+		backup = filepath.Join(s.dir, name+s.ext)
+		if !exists(backup) && !exists(backup+".gz") && !exists(backup+".gz.tmp") {
+			break
+		}
+	}
+	if err := os.Rename(s.path, backup); err != nil {
+		return err
+	}
+	old := s.f
+	if err := s.open(); err != nil {
+		s.f = old // write on to the renamed file rather than lose records
+		if fi, serr := old.Stat(); serr == nil {
+			s.fi = fi
+		}
+		return err
+	}
+	old.Close()
+	s.rotations.Add(1)
+	s.kickMill()
+	return nil
+}
+
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}
+
+func (s *FileSink) kickMill() {
+	if s.millKick == nil {
+		return
+	}
+	select {
+	case s.millKick <- struct{}{}:
+	default:
+	}
+}
+
+// Flush fsyncs the file, so what was written survives a crash of the
+// machine, not only of the process. Records are written to the file
+// descriptor by Write itself, so a process that dies after Write
+// returned loses nothing even without Flush. fsync cannot be
+// interrupted: Flush returns ctx's error without syncing if ctx is
+// already done, and otherwise waits for the disk.
+func (s *FileSink) Flush(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.f == nil {
+		return nil
+	}
+	return s.f.Sync()
+}
+
+// Close fsyncs and closes the file and stops the sink's goroutines,
+// waiting for a compression in progress to stop (it stops at its next
+// 64 KiB, leaving the backup uncompressed) within ctx's deadline. Later
+// writes return loggerjs.ErrClosed. Calling it again does nothing.
+func (s *FileSink) Close(ctx context.Context) error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	var err error
+	if s.f != nil {
+		err = errors.Join(s.f.Sync(), s.f.Close())
+		s.f = nil
+	}
+	s.mu.Unlock()
+	if s.sig != nil {
+		signal.Stop(s.sig)
+	}
+	s.closing.Store(true)
+	close(s.stop)
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		err = errors.Join(err, fmt.Errorf("loggerjs/sinks: File %s: close: background work still running: %w", s.path, ctx.Err()))
+	}
+	return err
+}
+
+// SetMetaReporter implements loggerjs.MetaReporting.
+func (s *FileSink) SetMetaReporter(name string, m loggerjs.MetaReporter) { s.rep.set(name, m) }
+
+// SinkStats returns the sink's counters: written (records), bytes,
+// write_errors (writes that failed and returned an error: the handler
+// counts those records), torn_repaired (failed writes cut back out of
+// the file), rotations, reopened, compressed, backups_removed and
+// mill_errors.
+func (s *FileSink) SinkStats() map[string]int64 {
+	return map[string]int64{
+		"written":         s.written.Load(),
+		"bytes":           s.bytes.Load(),
+		"write_errors":    s.errs.Load(),
+		"torn_repaired":   s.repaired.Load(),
+		"rotations":       s.rotations.Load(),
+		"reopened":        s.reopened.Load(),
+		"compressed":      s.compressed.Load(),
+		"backups_removed": s.removed.Load(),
+		"mill_errors":     s.millErrors.Load(),
+	}
+}
+
+// mill compresses and removes backups, one pass per kick.
+func (s *FileSink) mill() {
+	defer s.wg.Done()
+	for {
+		select {
+		case <-s.millKick:
+			s.millOnce()
+		case ack := <-s.millReq:
+			s.millOnce()
+			close(ack)
+		case <-s.stop:
+			return
+		}
+	}
+}
+
+// syncMill runs a mill pass and waits for it; for tests.
+func (s *FileSink) syncMill() {
+	if s.millReq == nil {
+		return
+	}
+	ack := make(chan struct{})
+	select {
+	case s.millReq <- ack:
+		<-ack
+	case <-s.stop:
+	}
+}
+
+// backup is a rotated file.
+type backup struct {
+	name string
+	t    time.Time
+	seq  int
+	gz   bool
+}
+
+// backups lists the rotated files of the sink, newest first.
+func (s *FileSink) backups() ([]backup, error) {
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []backup
+	for _, e := range entries {
+		if b, ok := s.parseBackup(e.Name()); ok && e.Type().IsRegular() {
+			out = append(out, b)
+		}
+	}
+	slices.SortFunc(out, func(a, b backup) int {
+		if c := b.t.Compare(a.t); c != 0 {
+			return c
+		}
+		return b.seq - a.seq
+	})
+	return out, nil
+}
+
+func (s *FileSink) parseBackup(name string) (backup, bool) {
+	b := backup{name: name}
+	rest, ok := strings.CutPrefix(name, s.prefix)
+	if !ok {
+		return b, false
+	}
+	if r, ok := strings.CutSuffix(rest, ".gz"); ok {
+		rest, b.gz = r, true
+	}
+	rest, ok = strings.CutSuffix(rest, s.ext)
+	if !ok || len(rest) < len(backupTimeFormat) {
+		return b, false
+	}
+	loc := time.UTC
+	if s.opt.LocalTime {
+		loc = time.Local
+	}
+	t, err := time.ParseInLocation(backupTimeFormat, rest[:len(backupTimeFormat)], loc)
+	if err != nil {
+		return b, false
+	}
+	b.t = t
+	if tail := rest[len(backupTimeFormat):]; tail != "" {
+		n, err := strconv.Atoi(strings.TrimPrefix(tail, "-"))
+		if err != nil || tail[0] != '-' || n <= 0 {
+			return b, false
+		}
+		b.seq = n
+	}
+	return b, true
+}
+
+func (s *FileSink) millOnce() {
+	list, err := s.backups()
+	if err != nil {
+		s.millError("listing backups", err)
+		return
+	}
+	var keep []backup
+	cutoff := time.Time{}
+	if s.opt.MaxAge > 0 {
+		cutoff = s.clock.Now().Add(-s.opt.MaxAge)
+	}
+	for i, b := range list {
+		old := s.opt.MaxBackups > 0 && i >= s.opt.MaxBackups
+		if !cutoff.IsZero() && b.t.Before(cutoff) {
+			old = true
+		}
+		if old {
+			if err := os.Remove(filepath.Join(s.dir, b.name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				s.millError("removing "+b.name, err)
+			} else {
+				s.removed.Add(1)
+			}
+			continue
+		}
+		keep = append(keep, b)
+	}
+	if !s.opt.Compress {
+		return
+	}
+	for _, b := range keep {
+		if b.gz {
+			continue
+		}
+		if s.closing.Load() {
+			return
+		}
+		if err := s.compress(filepath.Join(s.dir, b.name)); err != nil {
+			s.millError("compressing "+b.name, err)
+		}
+	}
+}
+
+var errStopped = errors.New("stopped")
+
+// compress gzips src to src.gz through a temporary file, so a crash
+// never leaves a half-written .gz in place of the backup.
+func (s *FileSink) compress(src string) (err error) {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	tmp := src + ".gz.tmp"
+	out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, s.opt.Mode)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			out.Close()
+			os.Remove(tmp)
+		}
+	}()
+	zw := gzip.NewWriter(out)
+	buf := make([]byte, 64<<10)
+	for {
+		if s.closing.Load() {
+			return errStopped
+		}
+		n, rerr := in.Read(buf)
+		if n > 0 {
+			if _, err := zw.Write(buf[:n]); err != nil {
+				return err
+			}
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			return rerr
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		return err
+	}
+	if err := out.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, src+".gz"); err != nil {
+		return err
+	}
+	s.compressed.Add(1)
+	return os.Remove(src)
+}
+
+func (s *FileSink) millError(what string, err error) {
+	if errors.Is(err, errStopped) {
+		return
+	}
+	s.millErrors.Add(1)
+	s.rep.report(slog.LevelWarn, "file: "+what+" failed", slog.String("path", s.path), slog.Any("error", err))
+}
