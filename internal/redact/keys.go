@@ -20,6 +20,9 @@ type matcher struct {
 	// Prefix rules turn it off.
 	tails    [tailBits / 64]uint64
 	noFilter bool
+	// lastByte marks the folded last byte of every such name, for the
+	// text scanner's first look at a key.
+	lastByte [256]bool
 }
 
 const tailBits = 1024
@@ -35,7 +38,11 @@ func (m *matcher) addTail(s string) {
 	}
 	h := tailHash(s[len(s)-2], s[len(s)-1])
 	m.tails[h/64] |= 1 << (h % 64)
+	m.lastByte[foldTable[s[len(s)-1]]] = true
 }
+
+// mayEndKey reports whether a key that ends with byte c may match.
+func (m *matcher) mayEndKey(c byte) bool { return m.noFilter || m.lastByte[foldTable[c]] }
 
 // mayMatch is the filter: false means no exact, suffix or camel rule can
 // match key.

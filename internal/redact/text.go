@@ -108,6 +108,13 @@ func (r *Redactor) scanPairs(s string, spans []span) []span {
 			i = end - 1
 			continue
 		}
+		j := i
+		if j > 0 && (s[j-1] == '"' || s[j-1] == '\'') {
+			j--
+		}
+		if j == 0 || !r.secret.mayEndKey(s[j-1]) {
+			continue // "10.0.0.1:80", "12:30": no key ends so
+		}
 		key := keyBefore(s, i)
 		if key == "" || !r.sensitiveTextKey(key) {
 			continue
