@@ -389,7 +389,12 @@ func (s *prettyState) detailHeader(key string) {
 	s.details = append(s.details, '\n')
 }
 
+// detailSafe appends a detail line's text as safe does, with tabs (which
+// indent Go stack traces) expanded to four spaces.
 func (s *prettyState) detailSafe(text string) {
+	if strings.Contains(text, "\t") {
+		text = strings.ReplaceAll(text, "\t", "    ")
+	}
 	var bad bool
 	if s.details, bad = appendTerminalSafe(s.details, text); bad {
 		s.r.CodecFallback()

@@ -167,6 +167,10 @@ type structDecoder struct {
 	state []uint8 // 0: not decoded, 1: decoding, 2: done
 }
 
+// maxDecodedPrec bounds the precision of a decoded big.Float, so a line
+// cannot make Decode compute a number to billions of bits.
+const maxDecodedPrec = 1 << 16
+
 // maxGroupDepth bounds groups nested in groups.
 const maxGroupDepth = 100
 
@@ -509,7 +513,7 @@ func (d *structDecoder) goValue(i, depth int) (any, error) {
 		if err = d.arg(i, 3, &mode); err != nil {
 			break
 		}
-		if prec > big.MaxPrec || mode > uint64(big.ToPositiveInf) {
+		if prec > maxDecodedPrec || mode > uint64(big.ToPositiveInf) {
 			err = fmt.Errorf("node %d: bad big.Float precision or mode", i)
 			break
 		}
