@@ -1,6 +1,7 @@
 package middleware_test
 
 import (
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -56,5 +57,34 @@ func TestSampleDefaultSourceIsFair(t *testing.T) {
 	}
 	if k := s.Kept(); k < 2770 || k > 3230 {
 		t.Errorf("kept %d of 10000 at rate 0.3", k)
+	}
+}
+
+// TestFromSlogConcurrent passes records from many goroutines, through
+// loggers with different bound attrs, through one slog middleware.
+func TestFromSlogConcurrent(t *testing.T) {
+	m := middleware.FromSlog(func(h slog.Handler) slog.Handler { return dropper{next: h} })
+	logger, mem := pipeline(t, m)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			l := logger.With("g", g).WithGroup("w")
+			for i := range 100 {
+				if i%2 == 0 {
+					l.Warn("kept", "i", i)
+				} else {
+					l.Info("dropped", "i", i)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if mem.Len() != 400 || m.Dropped() != 400 {
+		t.Errorf("sink %d, dropped %d; want 400, 400", mem.Len(), m.Dropped())
+	}
+	for _, r := range mem.Records() {
+		if len(r.Scope.Groups()) != 1 || r.Scope.Groups()[0] != "w" {
+			t.Fatalf("scope lost its group: %v", r.Scope.Groups())
+		}
 	}
 }
