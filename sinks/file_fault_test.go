@@ -1,0 +1,281 @@
+//go:build linux
+
+package sinks
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/loggerjs/loggerjs"
+)
+
+// enospcWriter fails every write the way a full disk does.
+type enospcWriter struct{}
+
+func (enospcWriter) Write([]byte) (int, error) { return 0, syscall.ENOSPC }
+
+// TestENOSPCCountedByHandler logs through a handler tree into a Writer and
+// an Async sink over writers that return ENOSPC: the handler's Stats
+// account for every record, by sink name.
+func TestENOSPCCountedByHandler(t *testing.T) {
+	async := Async(Writer(enospcWriter{}, jsonCodec), nil)
+	meta := Memory()
+	h, err := loggerjs.NewHandler(loggerjs.Config{
+		Sinks: map[string]loggerjs.Sink{"disk": Writer(enospcWriter{}, jsonCodec), "async": async, "meta": meta},
+		Loggers: []loggerjs.LoggerConfig{
+			{Category: []string{"app"}, Sinks: []string{"disk", "async"}},
+			{Category: loggerjs.MetaCategory, Sinks: []string{"meta"}},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := slog.New(h).With(loggerjs.Category("app"))
+	for i := range 25 {
+		l.Info("full", "i", i)
+	}
+	if err := h.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	st := h.Stats()
+	defer h.Close(context.Background())
+	if st.Sinks["disk"].Errors != 25 {
+		t.Fatalf("disk: %+v", st.Sinks["disk"])
+	}
+	if own := st.Sinks["async"].Own; own["dropped_write_error"] != 25 || own["shipped"] != 0 {
+		t.Fatalf("async: %+v", own)
+	}
+	if st.Lost() != 50 {
+		t.Fatalf("Lost() = %d, want 50 (25 per sink)", st.Lost())
+	}
+	if meta.Len() == 0 {
+		t.Fatal("no loss reported on the meta logger")
+	}
+}
+
+func TestFileDevFull(t *testing.T) {
+	s, err := File("/dev/full", nil)
+	if err != nil {
+		t.Skipf("no /dev/full: %v", err)
+	}
+	var refused int64
+	for i := range 20 {
+		if err := s.Write(context.Background(), rec(i)); err != nil {
+			if !errors.Is(err, syscall.ENOSPC) {
+				t.Fatalf("Write = %v, want ENOSPC", err)
+			}
+			refused++
+		}
+	}
+	s.Close(context.Background()) // fsync of a device may fail; nothing to lose
+	st := s.SinkStats()
+	checkAccounting(t, 20, st["written"], refused, nil)
+	if refused != 20 || st["write_errors"] != 20 {
+		t.Fatalf("refused %d, stats %v", refused, st)
+	}
+}
+
+// mountTmpfs mounts a tmpfs of the given options at a new directory and
+// unmounts it when the test ends. It skips the test where mounting is not
+// allowed.
+func mountTmpfs(t *testing.T, opts string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, opts); err != nil {
+		t.Skipf("cannot mount a tmpfs (needs root): %v", err)
+	}
+	t.Cleanup(func() {
+		if err := syscall.Unmount(dir, syscall.MNT_DETACH); err != nil {
+			t.Errorf("unmount %s: %v", dir, err)
+		}
+	})
+	return dir
+}
+
+// TestFileTinyTmpfsFills writes into a 16 KiB tmpfs until it is full: every
+// record is on disk whole or its Write returned ENOSPC, and the bytes of a
+// write cut short are cut back out of the file.
+func TestFileTinyTmpfsFills(t *testing.T) {
+	dir := mountTmpfs(t, "size=16k,mode=0755")
+	s := mustFile(t, filepath.Join(dir, "app.log"), nil)
+	var refused int64
+	const logged = 200
+	for i := range logged {
+		if err := s.Write(context.Background(), rec10(i)); err != nil {
+			if !errors.Is(err, syscall.ENOSPC) {
+				t.Fatalf("Write = %v, want ENOSPC", err)
+			}
+			refused++
+		}
+	}
+	closeNow(t, s)
+	st := s.SinkStats()
+	lines := fileLines(t, dir)
+	if int64(len(lines)) != st["written"] {
+		t.Fatalf("%d lines on disk, %d written", len(lines), st["written"])
+	}
+	checkAccounting(t, logged, st["written"], refused, nil)
+	if refused == 0 || st["written"] == 0 || st["torn_repaired"] == 0 {
+		t.Fatalf("refused %d, stats %v: the tmpfs should fill mid-record", refused, st)
+	}
+	t.Logf("written %d, refused %d, torn writes cut back %d", st["written"], refused, st["torn_repaired"])
+}
+
+// TestFileReadOnlyDirectory: a read-only mount lands over the log
+// directory while the sink writes. The path now names a directory the
+// process cannot write: each write fails and is counted, and writing
+// resumes into the original file once the mount goes away.
+func TestFileReadOnlyDirectory(t *testing.T) {
+	dir := t.TempDir()
+	logs := filepath.Join(dir, "logs")
+	path := filepath.Join(logs, "app.log")
+	s := mustFile(t, path, nil)
+	s.Write(context.Background(), rec(0))
+
+	if err := syscall.Mount("tmpfs", logs, "tmpfs", syscall.MS_RDONLY, "size=4k"); err != nil {
+		t.Skipf("cannot mount a tmpfs (needs root): %v", err)
+	}
+	if _, err := File(filepath.Join(logs, "other.log"), nil); !errors.Is(err, syscall.EROFS) {
+		t.Fatalf("File in a read-only directory = %v, want EROFS", err)
+	}
+	var refused int64
+	for i := 1; i <= 5; i++ {
+		if err := s.Write(context.Background(), rec(i)); err != nil {
+			refused++
+		}
+	}
+	if err := syscall.Unmount(logs, 0); err != nil {
+		t.Fatal(err)
+	}
+	s.Write(context.Background(), rec(6))
+	closeNow(t, s)
+	st := s.SinkStats()
+	lines := linesOf(t, path)
+	if refused != 5 || len(lines) != 2 || msgOf(lines[1]) != "m6" {
+		t.Fatalf("refused %d, lines %v, stats %v", refused, lines, st)
+	}
+	checkAccounting(t, 7, int64(len(lines)), refused, nil)
+}
+
+// childEnv names the mode TestFileChildProcess runs in.
+const childEnv = "LOGGERJS_FILE_CHILD"
+
+// TestFileChildProcess is the child of the crash tests; it does nothing
+// unless started by one.
+func TestFileChildProcess(t *testing.T) {
+	mode, path := os.Getenv(childEnv), os.Getenv(childEnv+"_PATH")
+	if mode == "" {
+		t.Skip("runs only as the child of a crash test")
+	}
+	s, err := File(path, nil)
+	if err != nil {
+		fmt.Println("open:", err)
+		os.Exit(3)
+	}
+	switch mode {
+	case "crash":
+		defer func() {
+			if p := recover(); p != nil {
+				// The crash path: flush what was logged, then die.
+				s.Flush(context.Background())
+				panic(p)
+			}
+		}()
+		for i := range 500 {
+			s.Write(context.Background(), rec10(i))
+		}
+		var m map[string]int
+		m["boom"]++ // a nil map write: the process crashes
+	case "kill":
+		out := bufio.NewWriter(os.Stdout)
+		for i := 0; ; i++ {
+			if s.Write(context.Background(), rec10(i)) == nil && i%1000 == 999 {
+				fmt.Fprintln(out, i+1)
+				out.Flush()
+			}
+		}
+	}
+}
+
+func childCmd(t *testing.T, mode, path string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestFileChildProcess$", "-test.count=1")
+	cmd.Env = append(os.Environ(), childEnv+"="+mode, childEnv+"_PATH="+path)
+	return cmd
+}
+
+func TestFileChildCrashAfterFlush(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "app.log")
+	out, err := childCmd(t, "crash", path).CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), "nil map") {
+		t.Fatalf("child did not crash as planned: %v\n%s", err, tail(out))
+	}
+	lines := linesOf(t, path)
+	if len(lines) != 500 {
+		t.Fatalf("%d lines on disk, want 500", len(lines))
+	}
+	for i, l := range lines {
+		var v struct{ I int }
+		if json.Unmarshal([]byte(l), &v); v.I != i {
+			t.Fatalf("line %d is record %d", i, v.I)
+		}
+	}
+}
+
+func TestFileChildSIGKILL(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "app.log")
+	cmd := childCmd(t, "kill", path)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stdout)
+	acked := 0
+	for sc.Scan() {
+		n, err := strconv.Atoi(sc.Text())
+		if err != nil {
+			continue
+		}
+		acked = n
+		if acked >= 3000 {
+			break
+		}
+	}
+	cmd.Process.Signal(syscall.SIGKILL) // mid-stream
+	io.Copy(io.Discard, stdout)
+	cmd.Wait()
+	if acked < 3000 {
+		t.Fatalf("child acknowledged only %d records", acked)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	last := lines[len(lines)-1] // "" unless the kill tore the last line
+	lines = lines[:len(lines)-1]
+	for i, l := range lines {
+		if !json.Valid([]byte(l)) {
+			t.Fatalf("torn line %d of %d: %q", i, len(lines), l)
+		}
+	}
+	if len(lines) < acked {
+		t.Fatalf("%d whole lines on disk, but the child had written %d", len(lines), acked)
+	}
+	t.Logf("acknowledged %d, on disk %d whole lines, torn last line %v", acked, len(lines), last != "")
+}
