@@ -1,9 +1,11 @@
 package codecs
 
 import (
+	"fmt"
 	"log/slog"
 	"path/filepath"
 	"strconv"
+	"sync"
 
 	"github.com/loggerjs/loggerjs"
 )
@@ -16,6 +18,14 @@ type LogfmtOptions struct {
 	AddSource bool
 	// ShortSource writes only the base name of the source file.
 	ShortSource bool
+	// ReplaceAttr rewrites or removes attrs before they are written, with
+	// the contract of slog.HandlerOptions.ReplaceAttr. It is also called
+	// for the built-in "time", "level", "source" and "msg" attrs, and for
+	// "logger" on records that have a category. Attrs bound with With are
+	// passed once, when the logger's scope is first encoded. A panic in it
+	// is written as the attr's value, "!PANIC: ReplaceAttr: …", and
+	// counted.
+	ReplaceAttr func(groups []string, a slog.Attr) slog.Attr
 }
 
 // LogfmtCodec writes one line of key=value pairs per record, in the layout
@@ -37,6 +47,7 @@ type LogfmtOptions struct {
 // allocates nothing.
 type LogfmtCodec struct {
 	addSource, shortSource bool
+	replace                func([]string, slog.Attr) slog.Attr
 }
 
 var _ loggerjs.Codec = (*LogfmtCodec)(nil)
@@ -45,7 +56,7 @@ var _ loggerjs.Codec = (*LogfmtCodec)(nil)
 func Logfmt(opts *LogfmtOptions) *LogfmtCodec {
 	c := &LogfmtCodec{}
 	if opts != nil {
-		c.addSource, c.shortSource = opts.AddSource, opts.ShortSource
+		c.addSource, c.shortSource, c.replace = opts.AddSource, opts.ShortSource, opts.ReplaceAttr
 	}
 	return c
 }
@@ -55,6 +66,9 @@ func (c *LogfmtCodec) ContentType() string { return "text/plain; charset=utf-8" 
 
 // Append appends r as one logfmt line and a newline.
 func (c *LogfmtCodec) Append(dst []byte, r *loggerjs.Record) []byte {
+	if c.replace != nil {
+		return c.appendReplaced(dst, r)
+	}
 	s := logfmtState{r: r, buf: dst}
 	first := true
 	if !r.Time.IsZero() {
@@ -69,22 +83,8 @@ func (c *LogfmtCodec) Append(dst []byte, r *loggerjs.Record) []byte {
 	s.buf = loggerjs.AppendLevelName(s.buf, r.Level)
 	if c.addSource && r.PC != 0 {
 		if src := sourceOf(r.PC); src.File != "" {
-			file := src.File
-			if c.shortSource {
-				file = filepath.Base(file)
-			}
 			s.buf = append(s.buf, " source="...)
-			var bad bool
-			if textNeedsQuote(file) {
-				s.buf, bad = appendQuoted(s.buf, file+":"+strconv.Itoa(src.Line))
-			} else {
-				s.buf = append(s.buf, file...)
-				s.buf = append(s.buf, ':')
-				s.buf = strconv.AppendInt(s.buf, int64(src.Line), 10)
-			}
-			if bad {
-				r.CodecFallback()
-			}
+			s.source(src, c.shortSource)
 		}
 	}
 	s.buf = append(s.buf, " msg="...)
@@ -93,17 +93,65 @@ func (c *LogfmtCodec) Append(dst []byte, r *loggerjs.Record) []byte {
 		s.buf = append(s.buf, " logger="...)
 		s.str(name)
 	}
+	c.appendAttrs(&s)
+	return append(s.buf, '\n')
+}
+
+// appendAttrs appends the root attrs, the bound scope and the record's
+// attrs.
+func (c *LogfmtCodec) appendAttrs(s *logfmtState) {
+	r := s.r
 	for i := range r.NumRootAttrs() {
 		s.attr(r.RootAttr(i))
 	}
 	sc := c.scope(r.Scope)
 	s.buf = append(s.buf, sc.line...)
 	s.prefix = sc.prefix
+	if s.groups != nil {
+		*s.groups = append((*s.groups)[:0], r.Scope.Groups()...)
+	}
 	for i := range r.NumAttrs() {
 		s.attr(r.Attr(i))
 	}
+}
+
+// appendReplaced is Append with ReplaceAttr: the built-in attrs go
+// through it like any other.
+func (c *LogfmtCodec) appendReplaced(dst []byte, r *loggerjs.Record) []byte {
+	s := logfmtState{r: r, buf: dst, replace: c.replace}
+	s.groups = logfmtGroups.Get().(*[]string)
+	defer func() {
+		*s.groups = (*s.groups)[:0]
+		logfmtGroups.Put(s.groups)
+	}()
+	start := len(dst)
+	if !r.Time.IsZero() {
+		s.attr(slog.Time(slog.TimeKey, r.Time.Round(0)))
+	}
+	s.attr(slog.Any(slog.LevelKey, r.Level))
+	if c.addSource && r.PC != 0 {
+		if src := sourceOf(r.PC); src.File != "" {
+			if c.shortSource {
+				src.File = filepath.Base(src.File)
+			}
+			s.attr(slog.Any(slog.SourceKey, src))
+		}
+	}
+	s.attr(slog.String(slog.MessageKey, r.Message()))
+	if name := r.CategoryName(); name != "" {
+		s.attr(slog.String(loggerjs.CategoryKey, name))
+	}
+	c.appendAttrs(&s)
+	if len(s.buf) > start && s.buf[start] == ' ' {
+		s.buf = append(s.buf[:start], s.buf[start+1:]...)
+	}
 	return append(s.buf, '\n')
 }
+
+var logfmtGroups = sync.Pool{New: func() any {
+	s := make([]string, 0, 8)
+	return &s
+}}
 
 // logfmtScope is the encoded form of a bound scope.
 type logfmtScope struct {
@@ -126,7 +174,11 @@ func (c *LogfmtCodec) buildScope(sc *loggerjs.Scope) any {
 		prefix := appendTextKey(append([]byte(nil), parent.prefix...), g)
 		return &logfmtScope{line: parent.line, prefix: append(prefix, '.')}
 	}
-	s := logfmtState{buf: append([]byte(nil), parent.line...), prefix: parent.prefix}
+	s := logfmtState{buf: append([]byte(nil), parent.line...), prefix: parent.prefix, replace: c.replace}
+	if c.replace != nil {
+		gs := append([]string(nil), sc.Groups()...)
+		s.groups = &gs
+	}
 	for _, a := range sc.Attrs() {
 		s.attr(a)
 	}
@@ -139,6 +191,39 @@ type logfmtState struct {
 	buf    []byte
 	prefix []byte // dotted groups open at the record's attrs
 	inner  []byte // groups opened by group-valued attrs, after prefix
+
+	replace func([]string, slog.Attr) slog.Attr
+	groups  *[]string // every group open at the current attr, for replace
+}
+
+// source appends file:line.
+func (s *logfmtState) source(src *slog.Source, short bool) {
+	file := src.File
+	if short {
+		file = filepath.Base(file)
+	}
+	var bad bool
+	if textNeedsQuote(file) {
+		s.buf, bad = appendQuoted(s.buf, file+":"+strconv.Itoa(src.Line))
+	} else {
+		s.buf = append(s.buf, file...)
+		s.buf = append(s.buf, ':')
+		s.buf = strconv.AppendInt(s.buf, int64(src.Line), 10)
+	}
+	if bad {
+		s.r.CodecFallback()
+	}
+}
+
+// replaceAttr calls ReplaceAttr, turning a panic into a marker.
+func (s *logfmtState) replaceAttr(a slog.Attr) (out slog.Attr) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.r.CodecFallback()
+			out = slog.String(a.Key, "!PANIC: ReplaceAttr: "+fmt.Sprint(p))
+		}
+	}()
+	return s.replace(*s.groups, a)
 }
 
 func (s *logfmtState) str(v string) {
@@ -150,6 +235,10 @@ func (s *logfmtState) str(v string) {
 
 func (s *logfmtState) attr(a slog.Attr) {
 	a.Value = resolveValue(s.r, a.Value)
+	if s.replace != nil && a.Value.Kind() != slog.KindGroup {
+		a = s.replaceAttr(a)
+		a.Value = resolveValue(s.r, a.Value)
+	}
 	if a.Key == "" && a.Value.Kind() == slog.KindAny && a.Value.Any() == nil {
 		return
 	}
@@ -158,12 +247,23 @@ func (s *logfmtState) attr(a slog.Attr) {
 		if a.Key != "" {
 			s.inner = appendTextKey(s.inner, a.Key)
 			s.inner = append(s.inner, '.')
+			if s.groups != nil {
+				*s.groups = append(*s.groups, a.Key)
+			}
 		}
 		for _, ga := range a.Value.Group() {
 			s.attr(ga)
 		}
 		s.inner = s.inner[:n]
+		if a.Key != "" && s.groups != nil {
+			*s.groups = (*s.groups)[:len(*s.groups)-1]
+		}
 		return
+	}
+	if a.Value.Kind() == slog.KindAny {
+		if src, ok := a.Value.Any().(*slog.Source); ok && (src == nil || *src == (slog.Source{})) {
+			return
+		}
 	}
 	s.buf = append(s.buf, ' ')
 	s.buf = append(s.buf, s.prefix...)

@@ -256,3 +256,50 @@ func TestLogfmtEscapesForEveryParser(t *testing.T) {
 		t.Errorf("CodecFallbacks grew by %d, want 1", d)
 	}
 }
+
+func TestLogfmtReplaceAttrMatchesSlogText(t *testing.T) {
+	replace := func(groups []string, a slog.Attr) slog.Attr {
+		switch {
+		case a.Key == slog.TimeKey && len(groups) == 0:
+			return slog.Attr{}
+		case a.Key == "secret":
+			return slog.String(a.Key, "***")
+		case a.Key == "drop":
+			return slog.Attr{}
+		case len(groups) > 0:
+			return slog.String(strings.Join(groups, "/")+":"+a.Key, a.Value.String())
+		}
+		return a
+	}
+	run := func(h slog.Handler) {
+		l := slog.New(h).With("secret", "pw", "drop", 1).WithGroup("req").With("id", 7)
+		l.Info("served", "status", 200, slog.Group("g", "x", 1, "drop", 2), "secret", "again")
+		l.WithGroup("empty").Warn("none")
+	}
+	var want, got bytes.Buffer
+	run(slog.NewTextHandler(&want, &slog.HandlerOptions{ReplaceAttr: replace}))
+	run(newCodecHandler(t, &got, codecs.Logfmt(&codecs.LogfmtOptions{ReplaceAttr: replace})))
+	if got.String() != want.String() {
+		t.Errorf("got\n%s\nwant\n%s", got.String(), want.String())
+	}
+}
+
+func TestLogfmtReplaceAttrPanics(t *testing.T) {
+	before := loggerjs.Stats().CodecFallbacks
+	c := codecs.Logfmt(&codecs.LogfmtOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+		if a.Key == "k" {
+			panic("replace exploded")
+		}
+		if a.Key == slog.TimeKey {
+			return slog.Attr{}
+		}
+		return a
+	}})
+	got := string(c.Append(nil, newRecord(slog.LevelInfo, nil, "m", "k", 1)))
+	if want := "level=INFO msg=m k=\"!PANIC: ReplaceAttr: replace exploded\"\n"; got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if loggerjs.Stats().CodecFallbacks-before != 1 {
+		t.Error("panic not counted")
+	}
+}
