@@ -1,7 +1,6 @@
 package middleware
 
 import (
-	"log/slog"
 	"regexp"
 
 	"github.com/loggerjs/loggerjs"
@@ -59,8 +58,12 @@ func RegexpPattern(name string, re *regexp.Regexp) Pattern { return Pattern{reda
 // Redactor is a loggerjs.Redactor built by Redact. Set it as
 // Config.Redactor to apply it to every record, or wrap it with
 // loggerjs.Redaction to apply it to some sinks or categories only. It is
-// safe for concurrent use.
-type Redactor struct{ r *redact.Redactor }
+// safe for concurrent use, and never modifies the values it is given.
+//
+// It is the type of the default Redactor too, so the handler calls its
+// methods, RedactAttr and RedactMessage as loggerjs.Redactor describes
+// them, with no layer in between.
+type Redactor = redact.Redactor
 
 var _ loggerjs.Redactor = (*Redactor)(nil)
 
@@ -78,19 +81,5 @@ func Redact(opts *RedactOptions) (*Redactor, error) {
 			o.Patterns = append(o.Patterns, p.p)
 		}
 	}
-	r, err := redact.New(o)
-	if err != nil {
-		return nil, err
-	}
-	return &Redactor{r}, nil
+	return redact.New(o)
 }
-
-// RedactAttr returns a with its secrets hidden and true, or a and false.
-// The caller's values are never modified.
-func (r *Redactor) RedactAttr(groups []string, a slog.Attr) (slog.Attr, bool) {
-	return r.r.RedactAttr(groups, a)
-}
-
-// RedactMessage returns msg with its secrets hidden and true, or msg and
-// false.
-func (r *Redactor) RedactMessage(msg string) (string, bool) { return r.r.RedactMessage(msg) }
