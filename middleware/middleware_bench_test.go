@@ -80,3 +80,19 @@ func BenchmarkDefaultRedactionOnly(b *testing.B) {
 		logger.LogAttrs(ctx, slog.LevelInfo, "request served", benchAttrs...)
 	}
 }
+
+// BenchmarkRedactSampleEnrichFiveAttrs is BenchmarkRedactSampleEnrich with
+// five attrs, which slog.Record holds without allocating.
+func BenchmarkRedactSampleEnrichFiveAttrs(b *testing.B) {
+	rd, err := middleware.Redact(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := middleware.Sample(0.999999, nil)
+	logger := benchLogger(b, rd, s, middleware.Enrich(slog.String("service", "api"), slog.String("version", "1.2.3")))
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		logger.LogAttrs(ctx, slog.LevelInfo, "request served", benchAttrs[:5]...)
+	}
+}
