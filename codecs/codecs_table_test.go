@@ -231,7 +231,7 @@ func TestCodecsTable(t *testing.T) {
 		{"wrapped error", slog.Any("v", wrapped), []string{
 			`"query: refused"`,
 			`v=query: refused`,
-			"v=\"query: refused\"\n    v:\n      query: refused [*fmt.wrapError]\n      └─ refused [*errors.errorString]",
+			"v=\"query: refused\"\n    v:\n      query [*fmt.wrapError]\n      └─ refused [*errors.errorString]",
 			`Any *codecs.DecodedError query: refused (*fmt.wrapError) wraps [refused (*errors.errorString)]`,
 			`string "query: refused"`,
 			`"query: refused"`,

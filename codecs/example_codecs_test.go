@@ -45,7 +45,7 @@ func ExamplePretty() {
 	// 09:30:00.000 INFO  app.db: connected host=db1 pool.size=10
 	// 09:30:00.000 ERROR app.db: query failed err="query users: connection refused" attempt=3
 	//     err:
-	//       query users: connection refused [*fmt.wrapError]
+	//       query users [*fmt.wrapError]
 	//       └─ connection refused [*errors.errorString]
 }
 

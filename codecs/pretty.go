@@ -56,8 +56,8 @@ type PrettyOptions struct {
 //
 //	12:04:05.000 INFO  app.db: connected host=db1 pool.size=10
 //
-// Error chains (wrapped errors and errors.Join trees, with the type of each
-// link), stacks that an error prints with %+v, and multi-line strings
+// Error chains (wrapped errors and errors.Join trees, each link with what
+// it adds to the message and its type), stacks that an error prints with %+v, and multi-line strings
 // follow the line, indented, so the first line of each record stays one
 // line. Control characters never reach the terminal raw: they are escaped
 // wherever they occur. It is safe for concurrent use.
@@ -467,6 +467,13 @@ func (s *prettyState) errorNode(err error, indent, branch string, depth int, nod
 		msg, ok := safeErrorText(err)
 		if !ok {
 			s.r.CodecFallback()
+		}
+		if len(children) == 1 && children[0] != nil {
+			// Show what this link adds: "query users", not "query users:
+			// connection refused" above "connection refused".
+			if inner, ok := safeErrorText(children[0]); ok && inner != "" && strings.HasSuffix(msg, ": "+inner) {
+				msg = msg[:len(msg)-len(inner)-2]
+			}
 		}
 		if s.c.color {
 			s.details = append(s.details, ansiRed...)

@@ -46,7 +46,7 @@ func TestPrettyLines(t *testing.T) {
 		{"wrapped error chain", newRecord(slog.LevelError, []string{"db"}, "failed", "err", wrapped),
 			"20:15:04.123 ERROR db: failed err=\"query users: connection refused\"\n" +
 				"    err:\n" +
-				"      query users: connection refused [*fmt.wrapError]\n" +
+				"      query users [*fmt.wrapError]\n" +
 				"      └─ connection refused [*errors.errorString]\n"},
 		{"join tree", newRecord(loggerjs.LevelFatal, nil, "cannot start", "err", joined),
 			"20:15:04.123 FATAL cannot start err=\"config: missing DATABASE_URL…\"\n" +
