@@ -28,8 +28,9 @@ var _ loggerjs.Middleware = (*SlogMiddleware)(nil)
 // which mw sees through WithAttrs and WithGroup); a record mw does not
 // hand on is dropped and counted. Root attrs (context attrs, trace ids)
 // are not shown to mw and stay as they are. mw must hand records on
-// synchronously: one handed on after its Handle returned is ignored and
-// counted in Late.
+// synchronously, with the context it was given or one derived from it:
+// a record handed on after its Handle returned is ignored and counted in
+// Late, and one handed on with an unrelated context counts as dropped.
 func FromSlog(mw func(slog.Handler) slog.Handler) *SlogMiddleware {
 	return &SlogMiddleware{head: mw(&captureHandler{})}
 }
