@@ -32,6 +32,11 @@ func (w *walker) anyValue(path []string, x any, depth int) (slog.Value, bool) {
 		if e, ok := w.r.redactError(t, 0); ok {
 			return slog.AnyValue(e), true
 		}
+		if _, ok := x.(json.Marshaler); ok {
+			// The JSON codec writes such an error by its MarshalJSON,
+			// which may show its fields.
+			return w.marshalerError(path, x, depth)
+		}
 		return slog.AnyValue(x), false
 	}
 	rv := reflect.ValueOf(x)
@@ -43,6 +48,31 @@ func (w *walker) anyValue(path []string, x any, depth int) (slog.Value, bool) {
 		return slog.AnyValue(x), false
 	}
 	return slog.AnyValue(out.Interface()), true
+}
+
+// marshalerError redacts the fields of an error whose MarshalJSON may
+// show them, keeping its type (and so its MarshalJSON) when it can.
+func (w *walker) marshalerError(path []string, x any, depth int) (slog.Value, bool) {
+	rv := reflect.ValueOf(x)
+	inner := rv
+	if inner.Kind() == reflect.Pointer && !inner.IsNil() {
+		inner = inner.Elem()
+	}
+	if inner.Kind() != reflect.Struct {
+		return slog.AnyValue(x), false
+	}
+	nv, ok := w.structValue(path, inner, depth)
+	switch {
+	case !ok:
+		return slog.AnyValue(x), false
+	case nv.Type() != inner.Type():
+		return slog.AnyValue(nv.Interface()), true
+	case rv.Kind() == reflect.Pointer:
+		p := reflect.New(inner.Type())
+		p.Elem().Set(nv)
+		return slog.AnyValue(p.Interface()), true
+	}
+	return slog.AnyValue(nv.Interface()), true
 }
 
 var (

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -399,5 +400,32 @@ func TestHTTPRequest(t *testing.T) {
 	}
 	if req.Header.Get("Authorization") != "Bearer "+secret || req.URL.User.String() != "bob:"+secret {
 		t.Error("the caller's request changed")
+	}
+}
+
+type apiError struct {
+	Code  int    `json:"code"`
+	Token string `json:"token"`
+}
+
+func (e *apiError) Error() string { return "api error " + strconv.Itoa(e.Code) }
+func (e *apiError) MarshalJSON() ([]byte, error) {
+	type plain apiError
+	return json.Marshal((*plain)(e))
+}
+
+func TestErrorWithMarshalJSON(t *testing.T) {
+	e := &apiError{Code: 401, Token: secret}
+	got, ok := Default().RedactAttr(nil, slog.Any("err", e))
+	if !ok {
+		t.Fatal("nothing hidden")
+	}
+	re, isErr := got.Value.Any().(*apiError)
+	if !isErr {
+		t.Fatalf("type lost: %T", got.Value.Any())
+	}
+	j, _ := json.Marshal(re)
+	if strings.Contains(string(j), secret) || re.Code != 401 || e.Token != secret {
+		t.Errorf("got %s, original %+v", j, e)
 	}
 }
