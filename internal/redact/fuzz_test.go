@@ -1,6 +1,8 @@
 package redact
 
 import (
+	"encoding/json"
+	"log/slog"
 	"strings"
 	"testing"
 )
@@ -35,5 +37,42 @@ func FuzzRedactText(f *testing.F) {
 		if out, _ := rd.RedactText(text); strings.Contains(out, "password="+secret) {
 			t.Fatalf("secret survived in %q", out)
 		}
+	})
+}
+
+// FuzzRedactJSONValues redacts values decoded from JSON, as slog.Any
+// values: the walk never panics, and every "password" in the result holds
+// the mask (or the zero value it held).
+func FuzzRedactJSONValues(f *testing.F) {
+	for _, s := range []string{
+		`{"password":"x"}`, `[{"a":{"password":1}},{"password":null}]`, `{"password":{"b":2},"c":[1,"password=y"]}`,
+		`"password=z"`, `{"x":{"y":{"z":{"password":true}}}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	rd := Default()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var v any
+		if json.Unmarshal(data, &v) != nil {
+			return
+		}
+		got, _ := rd.RedactAttr(nil, slog.Any("v", v))
+		var check func(x any)
+		check = func(x any) {
+			switch x := x.(type) {
+			case map[string]any:
+				for k, e := range x {
+					if strings.EqualFold(k, "password") && e != Mask && e != nil && e != "" && e != 0.0 && e != false {
+						t.Fatalf("password kept %#v in %s", e, data)
+					}
+					check(e)
+				}
+			case []any:
+				for _, e := range x {
+					check(e)
+				}
+			}
+		}
+		check(got.Value.Any())
 	})
 }
