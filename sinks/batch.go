@@ -195,12 +195,11 @@ var encBufPool = sync.Pool{New: func() any {
 	return &b
 }}
 
-func releaseEntry(e *Entry) {
+func releaseEntry(e Entry) {
 	if e.buf != nil && cap(e.Data) <= maxPooledBuffer {
 		*e.buf = e.Data[:0]
 		encBufPool.Put(e.buf)
 	}
-	e.buf, e.Data, e.rec = nil, nil, nil
 }
 
 // Write encodes r on the calling goroutine and queues the bytes.
@@ -213,7 +212,7 @@ func (s *BatchSink) Write(ctx context.Context, r *loggerjs.Record) error {
 	b := s.codec.Append((*bp)[:0], r)
 	e := Entry{Time: r.Time, Level: r.Level, Data: b, buf: bp}
 	if len(b) > s.maxBytes {
-		releaseEntry(&e)
+		releaseEntry(e)
 		s.p.count(statDroppedTooLarge, 1)
 		return nil
 	}

@@ -52,6 +52,15 @@ type FileOptions struct {
 	// signal.Notify for SIGHUP, which stops SIGHUP from ending the
 	// process; Close undoes that.
 	ReopenOnSIGHUP bool
+	// PathCheckEvery spaces out the check, made before a write, that the
+	// path still names the sink's file. Default 0: before every write,
+	// which costs a stat(2) per record (about half the cost of a write
+	// here). With a positive interval, records written to a file that was
+	// removed between two checks are lost; the next check finds the file
+	// gone and counts the records written since the check before as
+	// dropped_unlinked (some of them may have been written before the
+	// removal), where the system reports link counts (Unix).
+	PathCheckEvery time.Duration
 	// Clock is for tests; nil means the system clock.
 	Clock Clock
 }
@@ -87,6 +96,8 @@ type FileSink struct {
 	fi         os.FileInfo
 	size       int64
 	nextRotate time.Time
+	nextCheck  time.Time
+	sinceCheck int64 // records written since the path was last checked
 	closed     bool
 
 	millKick chan struct{}
@@ -97,7 +108,7 @@ type FileSink struct {
 	closing  atomic.Bool
 
 	written, bytes, errs, rotations, reopened, repaired atomic.Int64
-	compressed, removed, millErrors                     atomic.Int64
+	compressed, removed, millErrors, unlinked           atomic.Int64
 }
 
 var (
@@ -214,6 +225,7 @@ func (s *FileSink) WriteEncoded(_ context.Context, p []byte) error {
 	}
 	s.written.Add(1)
 	s.bytes.Add(int64(n))
+	s.sinceCheck++
 	return nil
 }
 
@@ -234,20 +246,27 @@ func (s *FileSink) cutTorn(n int) {
 // prepare makes s.f the file at s.path, rotated if due, ready for a
 // write of n bytes. s.mu is held.
 func (s *FileSink) prepare(n int) error {
+	var now time.Time
 	if s.f == nil {
 		if err := s.open(); err != nil {
 			return err
 		}
-	} else if cur, err := os.Stat(s.path); err != nil || !os.SameFile(cur, s.fi) {
-		// Removed or renamed under us: writing on would lose the record
-		// to an unlinked file or one nobody reads.
-		if err := s.reopen(); err != nil {
-			return err
+	} else if s.checkDue(&now) {
+		cur, err := os.Stat(s.path)
+		if err != nil || !os.SameFile(cur, s.fi) {
+			// Removed or renamed under us: writing on would lose the
+			// record to an unlinked file or one nobody reads.
+			s.countUnlinked()
+			if err := s.reopen(); err != nil {
+				return err
+			}
 		}
+		s.sinceCheck = 0
 	}
-	now := time.Time{}
 	if s.opt.RotateEvery > 0 {
-		now = s.clock.Now()
+		if now.IsZero() {
+			now = s.clock.Now()
+		}
 		if !now.Before(s.nextRotate) {
 			if s.size > 0 {
 				if err := s.rotate(now); err != nil {
@@ -266,6 +285,38 @@ func (s *FileSink) prepare(n int) error {
 		}
 	}
 	return nil
+}
+
+// checkDue reports whether the path is to be checked before this write:
+// always, unless PathCheckEvery spaces the checks out. It sets *now when
+// it reads the clock. s.mu is held.
+func (s *FileSink) checkDue(now *time.Time) bool {
+	if s.opt.PathCheckEvery <= 0 {
+		return true
+	}
+	*now = s.clock.Now()
+	if now.Before(s.nextCheck) {
+		return false
+	}
+	s.nextCheck = now.Add(s.opt.PathCheckEvery)
+	return true
+}
+
+// countUnlinked counts, when the open file has been removed, the records
+// written to it since the last check as dropped_unlinked. s.mu is held.
+func (s *FileSink) countUnlinked() {
+	if s.sinceCheck == 0 || s.f == nil {
+		return
+	}
+	fi, err := s.f.Stat()
+	if err != nil {
+		return
+	}
+	if n, ok := linkCount(fi); ok && n == 0 {
+		s.unlinked.Add(s.sinceCheck)
+		s.rep.report(slog.LevelWarn, "file: the file was removed; records written since the last path check are lost",
+			slog.String("path", s.path), slog.String("reason", "dropped_unlinked"), slog.Int64("records", s.sinceCheck))
+	}
 }
 
 // reopen closes the file and opens s.path afresh. s.mu is held.
@@ -434,18 +485,19 @@ func (s *FileSink) SetMetaReporter(name string, m loggerjs.MetaReporter) { s.rep
 // write_errors (writes that failed and returned an error: the handler
 // counts those records), torn_repaired (failed writes cut back out of
 // the file), rotations, reopened, compressed, backups_removed and
-// mill_errors.
+// mill_errors, and dropped_unlinked (see PathCheckEvery).
 func (s *FileSink) SinkStats() map[string]int64 {
 	return map[string]int64{
-		"written":         s.written.Load(),
-		"bytes":           s.bytes.Load(),
-		"write_errors":    s.errs.Load(),
-		"torn_repaired":   s.repaired.Load(),
-		"rotations":       s.rotations.Load(),
-		"reopened":        s.reopened.Load(),
-		"compressed":      s.compressed.Load(),
-		"backups_removed": s.removed.Load(),
-		"mill_errors":     s.millErrors.Load(),
+		"written":          s.written.Load(),
+		"bytes":            s.bytes.Load(),
+		"write_errors":     s.errs.Load(),
+		"torn_repaired":    s.repaired.Load(),
+		"rotations":        s.rotations.Load(),
+		"reopened":         s.reopened.Load(),
+		"compressed":       s.compressed.Load(),
+		"backups_removed":  s.removed.Load(),
+		"mill_errors":      s.millErrors.Load(),
+		"dropped_unlinked": s.unlinked.Load(),
 	}
 }
 

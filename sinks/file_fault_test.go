@@ -279,3 +279,23 @@ func TestFileChildSIGKILL(t *testing.T) {
 	}
 	t.Logf("acknowledged %d, on disk %d whole lines, torn last line %v", acked, len(lines), last != "")
 }
+
+func TestFileReopensOnSIGHUP(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "app.log")
+	s := mustFile(t, path, &FileOptions{ReopenOnSIGHUP: true})
+	s.Write(context.Background(), rec(0))
+	os.Rename(path, path+".1") // what logrotate does before its postrotate
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "reopen on SIGHUP", func() bool { return s.SinkStats()["reopened"] == 1 })
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("SIGHUP did not recreate the file: %v", err)
+	}
+	s.Write(context.Background(), rec(1))
+	closeNow(t, s)
+	if got := linesOf(t, path); len(got) != 1 || msgOf(got[0]) != "m1" {
+		t.Fatalf("new file: %v", got)
+	}
+}

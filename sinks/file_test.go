@@ -14,7 +14,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -255,26 +254,6 @@ func TestFileRemovedOrRenamedIsRecreated(t *testing.T) {
 	}
 }
 
-func TestFileReopensOnSIGHUP(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "app.log")
-	s := mustFile(t, path, &FileOptions{ReopenOnSIGHUP: true})
-	s.Write(context.Background(), rec(0))
-	os.Rename(path, path+".1") // what logrotate does before its postrotate
-	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "reopen on SIGHUP", func() bool { return s.SinkStats()["reopened"] == 1 })
-	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("SIGHUP did not recreate the file: %v", err)
-	}
-	s.Write(context.Background(), rec(1))
-	closeNow(t, s)
-	if got := linesOf(t, path); len(got) != 1 || msgOf(got[0]) != "m1" {
-		t.Fatalf("new file: %v", got)
-	}
-}
-
 // TestFileConcurrentRotateAndClose has 1,000 goroutines log while the file
 // rotates by size, and Close runs in the middle of it. Every record is on
 // disk whole or its Write returned an error; goleak (TestMain) proves no
@@ -315,4 +294,32 @@ func TestFileConcurrentRotateAndClose(t *testing.T) {
 	}
 	checkAccounting(t, logged.Load(), st["written"], refused.Load(), nil)
 	t.Logf("logged %d, written %d, refused after Close %d, rotations %d", logged.Load(), st["written"], refused.Load(), st["rotations"])
+}
+
+// TestFilePathCheckEveryCountsUnlinked: with checks spaced out, records
+// written to a removed file between two checks are lost, and the next
+// check counts them.
+func TestFilePathCheckEveryCountsUnlinked(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "app.log")
+	clk := newFakeClock()
+	s := mustFile(t, path, &FileOptions{PathCheckEvery: time.Second, Clock: clk})
+	meta := newMetaLog()
+	s.SetMetaReporter("file", meta)
+	s.Write(context.Background(), rec(0)) // checked: the file is in place
+	os.Remove(path)
+	s.Write(context.Background(), rec(1)) // not checked: into the unlinked file
+	s.Write(context.Background(), rec(2))
+	clk.Advance(time.Second)
+	s.Write(context.Background(), rec(3)) // checked: reopened
+	closeNow(t, s)
+	st := s.SinkStats()
+	lines := linesOf(t, path)
+	if st["dropped_unlinked"] != 3 || len(lines) != 1 || msgOf(lines[0]) != "m3" {
+		t.Fatalf("lines %v, stats %v", lines, st)
+	}
+	checkAccounting(t, 4, int64(len(lines)), 0, st)
+	if len(meta.all()) == 0 {
+		t.Fatal("loss not reported")
+	}
 }

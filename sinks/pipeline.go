@@ -144,7 +144,7 @@ type pipelineConfig struct {
 
 	failStat int // what a failed delivery that is not retried counts as
 	ship     func(ctx context.Context, batch []Entry) error
-	release  func(e *Entry) // called on each entry once it is resolved
+	release  func(e Entry) // called on each entry once it is resolved
 }
 
 // pipeline is the queue, batcher, worker pool, retry loop and circuit
@@ -265,7 +265,7 @@ func (p *pipeline) enqueue(ctx context.Context, e Entry) error {
 	for {
 		if p.closing {
 			p.mu.Unlock()
-			p.cfg.release(&e)
+			p.cfg.release(e)
 			p.stats[statAfterClose].Add(1)
 			return loggerjs.ErrClosed
 		}
@@ -278,7 +278,7 @@ func (p *pipeline) enqueue(ctx context.Context, e Entry) error {
 			p.qBytes -= len(old.Data)
 			p.resolved++
 			p.mu.Unlock()
-			p.cfg.release(&old)
+			p.cfg.release(old)
 			p.count(statDroppedQueueFull, 1, slog.String("policy", "DropOldest"))
 			p.mu.Lock()
 			continue
@@ -298,7 +298,7 @@ func (p *pipeline) enqueue(ctx context.Context, e Entry) error {
 		default:
 			p.mu.Unlock()
 		}
-		p.cfg.release(&e)
+		p.cfg.release(e)
 		p.count(statDroppedQueueFull, 1, slog.String("policy", p.cfg.policy.String()))
 		return nil
 	}
@@ -414,7 +414,7 @@ func (p *pipeline) dropQueued() {
 	p.wakeLocked()
 	p.mu.Unlock()
 	for i := range dropped {
-		p.cfg.release(&dropped[i])
+		p.cfg.release(dropped[i])
 	}
 	p.count(statDroppedDeadline, len(dropped))
 }
@@ -442,7 +442,7 @@ func (p *pipeline) deliver(batch []Entry) {
 	n := len(batch)
 	outcome, failed := p.attempts(batch)
 	for i := range batch {
-		p.cfg.release(&batch[i])
+		p.cfg.release(batch[i])
 	}
 	if outcome == statShipped {
 		p.stats[statShipped].Add(int64(n - failed))
