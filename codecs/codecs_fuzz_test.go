@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -27,6 +28,9 @@ func fuzzRecord(msg, key, s string, i int64, u uint64, fl float64, b []byte, sha
 		"err", fmt.Errorf("%s: %w", key, errors.New(s)),
 		"map", map[string]any{key: s, "n": i},
 		"slice", []any{s, fl, i},
+		"big", new(big.Int).Mul(big.NewInt(i), new(big.Int).SetUint64(u)),
+		"zoned", time.Unix(i%(1<<33), 0).In(time.FixedZone(key, int(i%50000))),
+		"cycle", cyclicValue(s),
 		"bytes", b,
 	}
 	r := newRecord(slog.Level(int8(shape)), nil, msg, attrs...)
@@ -45,6 +49,13 @@ func fuzzRecord(msg, key, s string, i int64, u uint64, fl float64, b []byte, sha
 		r.AddRootAttrs(slog.String("trace_id", s), slog.Int64(key, i))
 	}
 	return r
+}
+
+// cyclicValue returns a map that holds itself through a slice.
+func cyclicValue(s string) map[string]any {
+	m := map[string]any{"s": s}
+	m["list"] = []any{m, s}
+	return m
 }
 
 func addFuzzSeeds(f *testing.F) {
