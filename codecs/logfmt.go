@@ -94,6 +94,7 @@ func (c *LogfmtCodec) Append(dst []byte, r *loggerjs.Record) []byte {
 		s.str(name)
 	}
 	c.appendAttrs(&s)
+	s.release()
 	return append(s.buf, '\n')
 }
 
@@ -142,6 +143,7 @@ func (c *LogfmtCodec) appendReplaced(dst []byte, r *loggerjs.Record) []byte {
 		s.attr(slog.String(loggerjs.CategoryKey, name))
 	}
 	c.appendAttrs(&s)
+	s.release()
 	if len(s.buf) > start && s.buf[start] == ' ' {
 		s.buf = append(s.buf[:start], s.buf[start+1:]...)
 	}
@@ -182,6 +184,7 @@ func (c *LogfmtCodec) buildScope(sc *loggerjs.Scope) any {
 	for _, a := range sc.Attrs() {
 		s.attr(a)
 	}
+	s.release()
 	return &logfmtScope{line: s.buf, prefix: parent.prefix}
 }
 
@@ -191,9 +194,18 @@ type logfmtState struct {
 	buf    []byte
 	prefix []byte // dotted groups open at the record's attrs
 	inner  []byte // groups opened by group-valued attrs, after prefix
+	innerp *[]byte
 
 	replace func([]string, slog.Attr) slog.Attr
 	groups  *[]string // every group open at the current attr, for replace
+}
+
+// release gives back the pooled buffer of inner, if it took one.
+func (s *logfmtState) release() {
+	if s.innerp != nil {
+		putScratch(s.innerp, s.inner)
+		s.innerp, s.inner = nil, nil
+	}
 }
 
 // source appends file:line.
@@ -245,6 +257,10 @@ func (s *logfmtState) attr(a slog.Attr) {
 	if a.Value.Kind() == slog.KindGroup {
 		n := len(s.inner)
 		if a.Key != "" {
+			if s.innerp == nil {
+				s.innerp = getScratch()
+				s.inner = (*s.innerp)[:0]
+			}
 			s.inner = appendTextKey(s.inner, a.Key)
 			s.inner = append(s.inner, '.')
 			if s.groups != nil {

@@ -186,11 +186,14 @@ func (c *PrettyCodec) Append(dst []byte, r *loggerjs.Record) []byte {
 	})
 	sc := c.scope(r.Scope)
 	s.buf = append(s.buf, sc.line...)
-	s.prefix = append(s.prefix[:0], sc.prefix...)
+	pp := getScratch()
+	s.prefix = append((*pp)[:0], sc.prefix...)
 	r.Attrs(func(a slog.Attr) bool {
 		s.attr(a)
 		return true
 	})
+	putScratch(pp, s.prefix)
+	s.prefix = nil
 	s.buf = append(s.buf, '\n')
 	s.buf = append(s.buf, sc.details...)
 	s.buf = append(s.buf, s.details...)

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"reflect"
 	"strconv"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -163,6 +164,23 @@ func appendTextKey(dst []byte, k string) []byte {
 		i += size
 	}
 	return append(dst, k[start:]...)
+}
+
+// scratchPool holds small buffers for the dotted group prefixes of the
+// text codecs, so nested groups cost no allocation per record.
+var scratchPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, 64)
+	return &b
+}}
+
+// getScratch returns an empty pooled buffer; putScratch gives it back.
+func getScratch() *[]byte { return scratchPool.Get().(*[]byte) }
+
+func putScratch(p *[]byte, b []byte) {
+	if cap(b) <= 1024 {
+		*p = b[:0]
+		scratchPool.Put(p)
+	}
 }
 
 // textTimeFormat is how the text codecs write times, as slog.TextHandler.
