@@ -1,14 +1,95 @@
 // Package sinks holds the sinks loggerjs delivers records to. Each owns its
 // codec (package codecs) and its destination:
 //
+//	file, err := sinks.File("/var/log/app/app.log", &sinks.FileOptions{MaxSize: 100 << 20, MaxBackups: 10, Compress: true})
+//	if err != nil { ... }
 //	cfg := loggerjs.Config{
 //		Sinks: map[string]loggerjs.Sink{
-//			"stdout": sinks.Stdout(codecs.JSON(nil)),
+//			"console": sinks.Console(nil),
+//			"file":    file,
+//			"otel":    sinks.OTLP("http://localhost:4318/v1/logs", nil),
 //		},
-//		Loggers: []loggerjs.LoggerConfig{{Sinks: []string{"stdout"}, Level: slog.LevelInfo}},
+//		Loggers: []loggerjs.LoggerConfig{{Sinks: []string{"console", "file", "otel"}, Level: slog.LevelInfo}},
 //	}
 //
-// Writer serialises one Write per record to any io.Writer; Stdout and
-// Stderr are Writers over the process's streams; Memory keeps records for
-// tests.
+// The sinks:
+//
+//   - Writer serialises one write per record to any io.Writer; Stdout and
+//     Stderr are Writers over the process's streams; Console picks the
+//     Pretty codec on a terminal and NDJSON elsewhere.
+//   - File writes to a file with size and time rotation, retention,
+//     gzip, SIGHUP reopen and an fsync Flush.
+//   - Async moves delivery to a goroutine of its own; the record is encoded
+//     (or cloned) on the logging goroutine, so only bytes cross the queue.
+//   - Batch is the reliability layer of every remote sink: a bounded queue
+//     with a policy (DropOldest, DropNewest, Block with a deadline),
+//     batches cut by MaxRecords, MaxBytes and MaxWait, concurrent delivery,
+//     retries with exponential backoff and full jitter that honour
+//     Retry-After, a retry budget and a circuit breaker with a half-open
+//     probe.
+//   - HTTP is Batch with an HTTP shipper; OTLP and Loki are its presets for
+//     an OpenTelemetry collector and Grafana Loki.
+//   - Memory keeps records for tests.
+//
+// # Every record is accounted for
+//
+// A sink delivers a record or counts it. A Write that fails returns its
+// error, and the handler counts the record (loggerjs.MetaStats.SinkErrors,
+// WriteAfterClose). A record a sink accepted and later lost, away from
+// Write, is counted in the sink's SinkStats under a key that starts with
+// "dropped" (dropped_queue_full, dropped_too_large,
+// dropped_retries_exhausted, dropped_circuit_open, dropped_flush_deadline,
+// dropped_rejected, dropped_write_error, dropped_unlinked) and reported on
+// the meta logger; loggerjs.MetaStats.Lost adds them up. So for any sink,
+// records delivered + records counted = records logged, and the tests of
+// this package check exactly that against real failing parts. Flush and
+// Close honour their context's deadline; Close drops and counts what it
+// could not deliver by then, stops every goroutine the sink started, and
+// may be called twice and concurrently with Write.
+//
+// # Files, and lumberjack
+//
+// The design named gopkg.in/natefinch/lumberjack.v2 for file rotation.
+// File does not use it, because each thing File must do is one lumberjack
+// cannot, and none can be fixed from outside its Logger type:
+//
+//   - it rotates only by size, not by time;
+//   - its mill goroutine (compression, cleanup) outlives Close
+//     (natefinch/lumberjack issues 56 and 205), which goleak rejects;
+//   - it names backups by the millisecond, so rotations within one
+//     millisecond overwrite each other's backups (issue 34);
+//   - it keeps writing to a file that was removed or renamed under it, and
+//     those records are gone;
+//   - a write cut short by a full disk leaves a torn half-line in the file;
+//   - it has no Sync, so a Flush could not reach the disk.
+//
+// File keeps what lumberjack users know: the backup names
+// (app-2006-01-02T15-04-05.000.log, .gz when compressed), MaxBackups,
+// MaxAge, Compress and LocalTime with the same meanings; MaxSize is in
+// bytes rather than megabytes. What it adds: RotateEvery for time
+// rotation; a -1, -2, … suffix where a backup name is taken; a check before
+// each write that the path still names the open file (a removed or renamed
+// file is reopened, so the next record lands in a new file; PathCheckEvery
+// trades that check for throughput, counting what it loses); failed writes
+// cut back out of the file; compression through a temporary file and
+// fsync; a mill goroutine that Close stops; ReopenOnSIGHUP; and Flush as
+// fsync. Records are written with one write(2) each on the logging
+// goroutine, so a process that crashes or is killed loses nothing that
+// Write had returned from; Flush is the crash path for the machine going
+// down. Wrap a File in Async to take the write off the logging goroutine.
+//
+// # HTTP status codes
+//
+// HTTP delivers a batch on 2xx; retries on 408, 429, 502, 503, 504 and on
+// network errors (refused, reset, timed out), waiting at least what
+// Retry-After asks; and drops the batch on any other status, counting it as
+// dropped_rejected. A 500 is dropped by default, as the OTLP/HTTP
+// specification has it: a 500 is as likely to be a batch that trips a bug
+// in the collector as a passing fault, and retrying it spends the retry
+// budget and holds up the batches behind it. HTTPOptions.Retry500 retries
+// it; the Loki preset sets it, as Loki answers passing ingester failures
+// with 500 and its own clients retry them.
+//
+// Package codecs holds the codecs; package loggerjs the handler that
+// routes records to these sinks and counts what they lose.
 package sinks

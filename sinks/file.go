@@ -29,7 +29,8 @@ type FileOptions struct {
 	// Codec encodes each record. Default codecs.JSON(nil) (NDJSON).
 	Codec loggerjs.Codec
 	// MaxSize rotates the file before a write would take it past this
-	// many bytes. Default 0: no rotation by size.
+	// many bytes; a record larger than MaxSize gets a file of its own.
+	// Default 0: no rotation by size.
 	MaxSize int64
 	// RotateEvery rotates the file at each multiple of this interval
 	// since the zero time (UTC), so 24h rotates at midnight UTC and 1h on
