@@ -39,6 +39,9 @@ func (w *walker) anyValue(path []string, x any, depth int) (slog.Value, bool) {
 		}
 		return slog.AnyValue(x), false
 	}
+	if !w.mayNeed(path, x, depth) {
+		return slog.AnyValue(x), false
+	}
 	rv := reflect.ValueOf(x)
 	if !w.r.mayHold(rv.Type()) {
 		return slog.AnyValue(x), false
@@ -48,6 +51,80 @@ func (w *walker) anyValue(path []string, x any, depth int) (slog.Value, bool) {
 		return slog.AnyValue(x), false
 	}
 	return slog.AnyValue(out.Interface()), true
+}
+
+// mayNeed looks, without reflection, into the containers most often
+// logged (maps and slices of strings and of any) and reports whether
+// anything in them needs hiding; for other values it reports true, and
+// the reflective walk decides.
+func (w *walker) mayNeed(path []string, x any, depth int) bool {
+	switch t := x.(type) {
+	case map[string]string:
+		for k, v := range t {
+			if v != "" && w.r.actionFor(path, k) != keep {
+				return true
+			}
+			if w.r.textMayChange(v) {
+				return true
+			}
+		}
+		return false
+	case map[string]any:
+		if depth >= maxDepth {
+			return true
+		}
+		for k, v := range t {
+			if v != nil && w.r.actionFor(path, k) != keep {
+				return true
+			}
+			if w.mayNeedValue(append(path, k), v, depth+1) {
+				return true
+			}
+		}
+		return false
+	case []string:
+		for _, v := range t {
+			if w.r.textMayChange(v) {
+				return true
+			}
+		}
+		return false
+	case []any:
+		if depth >= maxDepth {
+			return true
+		}
+		for _, v := range t {
+			if w.mayNeedValue(path, v, depth+1) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// mayNeedValue is mayNeed for an element of a container.
+func (w *walker) mayNeedValue(path []string, v any, depth int) bool {
+	switch v := v.(type) {
+	case nil, bool, int, int64, uint64, float64:
+		return false
+	case string:
+		return w.r.textMayChange(v)
+	}
+	return w.mayNeed(path, v, depth)
+}
+
+// textMayChange reports whether text might hold something to hide.
+func (r *Redactor) textMayChange(s string) bool {
+	if len(r.pats) > 0 {
+		_, ok := r.text(s)
+		return ok
+	}
+	if !hasSeparator(s) {
+		return false
+	}
+	_, ok := r.text(s)
+	return ok
 }
 
 // marshalerError redacts the fields of an error whose MarshalJSON may
@@ -76,11 +153,13 @@ func (w *walker) marshalerError(path []string, x any, depth int) (slog.Value, bo
 }
 
 var (
-	errorType    = reflect.TypeFor[error]()
-	urlType      = reflect.TypeFor[url.URL]()
-	userinfoType = reflect.TypeFor[url.Userinfo]()
-	timeType     = reflect.TypeFor[time.Time]()
-	anyType      = reflect.TypeFor[any]()
+	errorType       = reflect.TypeFor[error]()
+	urlType         = reflect.TypeFor[url.URL]()
+	urlPtrType      = reflect.TypeFor[*url.URL]()
+	userinfoType    = reflect.TypeFor[url.Userinfo]()
+	userinfoPtrType = reflect.TypeFor[*url.Userinfo]()
+	timeType        = reflect.TypeFor[time.Time]()
+	anyType         = reflect.TypeFor[any]()
 )
 
 // mayHold reports whether a value of type t may hold something to hide:
@@ -228,7 +307,7 @@ func (w *walker) reflect(path []string, v reflect.Value, depth int) (reflect.Val
 				return reflect.ValueOf(*nu), true
 			}
 			return v, false
-		case reflect.PointerTo(urlType):
+		case urlPtrType:
 			if v.IsNil() {
 				return v, false
 			}
@@ -236,7 +315,7 @@ func (w *walker) reflect(path []string, v reflect.Value, depth int) (reflect.Val
 				return reflect.ValueOf(nu), true
 			}
 			return v, false
-		case reflect.PointerTo(userinfoType):
+		case userinfoPtrType:
 			if v.IsNil() {
 				return v, false
 			}
