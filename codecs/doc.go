@@ -27,8 +27,8 @@
 //   - OTLPJSON: OTLP/HTTP JSON ExportLogsServiceRequests for an
 //     OpenTelemetry collector, without the OpenTelemetry SDK.
 //
-// None but Structured allocates per record of ordinary attrs once its
-// buffer and the scope's encoding are warm. Sinks that take a codec are in
+// No codec allocates per record of ordinary attrs once its buffer and the
+// scope's encoding are warm. Sinks that take a codec are in
 // package sinks; the interop module beside this package tests Msgpack
 // against a third-party MessagePack library.
 package codecs

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -70,7 +71,15 @@ const structuredVersion = 1
 // Append appends r as one line of JSON and a newline.
 func (c *StructuredCodec) Append(dst []byte, r *loggerjs.Record) []byte {
 	sc := c.scope(r.Scope)
-	e := structEncoder{r: r, base: sc.n}
+	qp := structQueues.Get().(*[]slog.Value)
+	e := structEncoder{r: r, base: sc.n, queue: (*qp)[:0]}
+	defer func() {
+		if cap(e.queue) <= 1024 {
+			clear(e.queue)
+			*qp = e.queue[:0]
+			structQueues.Put(qp)
+		}
+	}()
 	dst = append(dst, `{"v":1,"time":`...)
 	dst = strconv.AppendInt(dst, int64(e.ref(slog.TimeValue(r.Time.Round(0)))), 10)
 	dst = append(dst, `,"level":`...)
@@ -113,6 +122,12 @@ func (c *StructuredCodec) Append(dst []byte, r *loggerjs.Record) []byte {
 	dst = e.flush(dst)
 	return append(dst, "]}\n"...)
 }
+
+// structQueues holds the node queues of finished Appends.
+var structQueues = sync.Pool{New: func() any {
+	q := make([]slog.Value, 0, 32)
+	return &q
+}}
 
 // structScope is the encoded form of a bound scope: its links and the pool
 // nodes they refer to, which come first in every record's pool.
@@ -310,18 +325,18 @@ func (e *structEncoder) node(dst []byte, v slog.Value) []byte {
 	case slog.KindString:
 		return e.stringNode(dst, v.String())
 	case slog.KindInt64:
-		return e.numNode(dst, 'i', strconv.AppendInt(nil, v.Int64(), 10))
+		return numEnd(strconv.AppendInt(numStart(dst, 'i'), v.Int64(), 10))
 	case slog.KindUint64:
-		return e.numNode(dst, 'u', strconv.AppendUint(nil, v.Uint64(), 10))
+		return numEnd(strconv.AppendUint(numStart(dst, 'u'), v.Uint64(), 10))
 	case slog.KindFloat64:
-		return e.numNode(dst, 'f', strconv.AppendFloat(nil, v.Float64(), 'g', -1, 64))
+		return numEnd(strconv.AppendFloat(numStart(dst, 'f'), v.Float64(), 'g', -1, 64))
 	case slog.KindBool:
 		if v.Bool() {
 			return append(dst, `["b",true]`...)
 		}
 		return append(dst, `["b",false]`...)
 	case slog.KindDuration:
-		return e.numNode(dst, 'd', strconv.AppendInt(nil, int64(v.Duration()), 10))
+		return numEnd(strconv.AppendInt(numStart(dst, 'd'), int64(v.Duration()), 10))
 	case slog.KindTime:
 		return e.timeNode(dst, v.Time())
 	case slog.KindGroup:
@@ -346,11 +361,10 @@ func (e *structEncoder) stringNode(dst []byte, s string) []byte {
 	return append(dst, ']')
 }
 
-func (e *structEncoder) numNode(dst []byte, tag byte, text []byte) []byte {
-	dst = append(dst, '[', '"', tag, '"', ',', '"')
-	dst = append(dst, text...)
-	return append(dst, '"', ']')
-}
+// numStart and numEnd surround a number written as text: ["i","-3"].
+func numStart(dst []byte, tag byte) []byte { return append(dst, '[', '"', tag, '"', ',', '"') }
+
+func numEnd(dst []byte) []byte { return append(dst, '"', ']') }
 
 func (e *structEncoder) timeNode(dst []byte, t time.Time) []byte {
 	name, offset := t.Zone()
@@ -420,7 +434,7 @@ func (e *structEncoder) reflectNode(dst []byte, v reflect.Value, hops int) []byt
 	case timeType:
 		return e.timeNode(dst, v.Interface().(time.Time))
 	case durationType:
-		return e.numNode(dst, 'd', strconv.AppendInt(nil, v.Int(), 10))
+		return numEnd(strconv.AppendInt(numStart(dst, 'd'), v.Int(), 10))
 	case levelType:
 		dst = append(dst, `["l",`...)
 		dst = strconv.AppendInt(dst, v.Int(), 10)
@@ -483,11 +497,11 @@ func (e *structEncoder) reflectNode(dst []byte, v reflect.Value, hops int) []byt
 		}
 		return append(dst, `["b",false]`...)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return e.numNode(dst, 'i', strconv.AppendInt(nil, v.Int(), 10))
+		return numEnd(strconv.AppendInt(numStart(dst, 'i'), v.Int(), 10))
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return e.numNode(dst, 'u', strconv.AppendUint(nil, v.Uint(), 10))
+		return numEnd(strconv.AppendUint(numStart(dst, 'u'), v.Uint(), 10))
 	case reflect.Float32, reflect.Float64:
-		return e.numNode(dst, 'f', strconv.AppendFloat(nil, v.Float(), 'g', -1, t.Bits()))
+		return numEnd(strconv.AppendFloat(numStart(dst, 'f'), v.Float(), 'g', -1, t.Bits()))
 	case reflect.Complex64, reflect.Complex128:
 		return e.textNode(dst, 'c', strconv.FormatComplex(v.Complex(), 'g', -1, t.Bits()))
 	case reflect.Slice:
