@@ -71,8 +71,10 @@ type fcBuffer struct {
 	ended     bool // a request scope after its end
 }
 
+var errNilSink = errors.New("middleware: FingersCrossed around a nil sink")
+
 // FingersCrossed returns a sink that holds records back from sink until
-// one at the trigger level arrives.
+// one at the trigger level arrives. Over a nil sink, every Write fails.
 func FingersCrossed(sink loggerjs.Sink, opts *FingersCrossedOptions) *FingersCrossedSink {
 	f := &FingersCrossedSink{sink: sink, trigger: slog.LevelError, capacity: 100}
 	maxCats := 1000
@@ -116,6 +118,9 @@ func (f *FingersCrossedSink) scope(ctx context.Context) *fcBuffer {
 // Write holds r, or releases the buffer it belongs to when r is at the
 // trigger level.
 func (f *FingersCrossedSink) Write(ctx context.Context, r *loggerjs.Record) error {
+	if f.sink == nil {
+		return errNilSink
+	}
 	b := f.scope(ctx)
 	scoped := b != nil
 	if scoped {
@@ -242,7 +247,12 @@ func (f *FingersCrossedSink) Held() int64 { return f.held.Load() }
 
 // Flush flushes the wrapped sink. Held records stay held: they are
 // released by a trigger, or by FlushScope.
-func (f *FingersCrossedSink) Flush(ctx context.Context) error { return f.sink.Flush(ctx) }
+func (f *FingersCrossedSink) Flush(ctx context.Context) error {
+	if f.sink == nil {
+		return errNilSink
+	}
+	return f.sink.Flush(ctx)
+}
 
 // Close discards the category buffers (request scopes discard theirs at
 // their end) and closes the wrapped sink.
@@ -254,6 +264,9 @@ func (f *FingersCrossedSink) Close(ctx context.Context) error {
 	f.mu.Unlock()
 	for _, b := range bufs {
 		f.discardBuffer(b, true)
+	}
+	if f.sink == nil {
+		return errNilSink
 	}
 	return f.sink.Close(ctx)
 }

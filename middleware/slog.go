@@ -31,6 +31,7 @@ var _ loggerjs.Middleware = (*SlogMiddleware)(nil)
 // synchronously, with the context it was given or one derived from it:
 // a record handed on after its Handle returned is ignored and counted in
 // Late, and one handed on with an unrelated context counts as dropped.
+// mw must not be nil.
 func FromSlog(mw func(slog.Handler) slog.Handler) *SlogMiddleware {
 	return &SlogMiddleware{head: mw(&captureHandler{})}
 }
