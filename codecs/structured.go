@@ -21,12 +21,19 @@ import (
 // back into a record whose attrs equal the ones logged, bound scope,
 // category, level, time, source and sequence number included.
 //
-// Every value of the record lives in a flat pool, a JSON array of nodes
+// A line is one object:
+//
+//	{"v":1,"time":0,"level":4,"msg":"…","logger":["app","db"],"src":"…","seq":9,
+//	 "scope":[{"a":["key",1]},{"g":"group"}],"root":["key",2],"attrs":["key",3],
+//	 "pool":[…]}
+//
+// Every value of the record lives in the pool, a flat JSON array of nodes
 // that refer to each other by index, so shared and cyclic references
-// survive: a map that holds itself decodes to a map that holds itself.
-// Decoding is encoding/json plus one pass that restores the references;
-// nothing is generated or evaluated. A node is an array whose first element
-// is its tag:
+// survive: a map that holds itself decodes to a map that holds itself. The
+// scope's nodes come first and are encoded once per scope. Decoding is
+// encoding/json plus one pass that restores the references; nothing is
+// generated or evaluated. A node is an array whose first element is its
+// tag:
 //
 //	["s","text"]  string                ["S","<base64>"]  string of invalid UTF-8
 //	["i","-3"]    int64                 ["u","7"]         uint64
@@ -47,14 +54,15 @@ import (
 // Decode gives back slog kinds for the attrs' own values; within KindAny
 // values it gives []any for slices, map[string]any (or map[any]any for
 // other keys) for maps, *Object for structs and *DecodedError for errors.
-// Pointers are followed: a pointer is written as what it points to, and two
-// pointers to one value share a node.
+// Pointers are followed: a pointer is written as what it points to. Two
+// references to one map, slice, struct (through pointers), error or big
+// number share a node.
 //
 // Wherever a string stands (a message, a key, a type name) one that is not
 // valid UTF-8 is written as the index of an "S" node, so nothing is lost.
 // What the pool cannot hold is written as a string marker and counted as a
-// codec fallback: a func or channel, a panicking Error, String or
-// MarshalText. It is safe for concurrent use.
+// codec fallback: a func or channel, a panicking Error or MarshalText.
+// It is safe for concurrent use.
 type StructuredCodec struct{}
 
 var _ loggerjs.Codec = (*StructuredCodec)(nil)
