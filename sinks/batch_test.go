@@ -356,3 +356,64 @@ func TestBatchCloseDeadlineDropsAndCounts(t *testing.T) {
 	checkAccounting(t, 6, 0, 1, st)
 	close(hang)
 }
+
+func TestBatchConcurrencyAndQueueBytes(t *testing.T) {
+	var inflight, peak atomic.Int64
+	release := make(chan struct{})
+	c := &collector{next: func(int64, []Entry) error {
+		n := inflight.Add(1)
+		for {
+			p := peak.Load()
+			if n <= p || peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		<-release
+		inflight.Add(-1)
+		return nil
+	}}
+	one := len(s0(t))
+	s := Batch(c, &BatchOptions{MaxRecords: 1, Concurrency: 3, QueueSize: 100, QueueBytes: 2 * one, Policy: DropNewest})
+	for i := range 3 {
+		s.Write(context.Background(), rec(i))
+		eventually(t, "batches in flight at once", func() bool { return peak.Load() == int64(i+1) })
+	}
+	for i := 3; i < 6; i++ { // two fit QueueBytes; the third is dropped
+		s.Write(context.Background(), rec(i))
+	}
+	close(release)
+	closeNow(t, s)
+	st := s.SinkStats()
+	if st["dropped_queue_full"] != 1 || c.got.Load() != 5 {
+		t.Fatalf("got %d, stats %v", c.got.Load(), st)
+	}
+	checkAccounting(t, 6, c.got.Load(), 0, st)
+}
+
+// TestBatchConcurrentWritesFlushAndClose logs from many goroutines while
+// Flush and Close run, twice each, concurrently.
+func TestBatchConcurrentWritesFlushAndClose(t *testing.T) {
+	c := &collector{}
+	s := Batch(c, &BatchOptions{MaxRecords: 16, MaxWait: time.Millisecond, Concurrency: 2, QueueSize: 256})
+	var wg sync.WaitGroup
+	var logged, refused atomic.Int64
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				logged.Add(1)
+				if s.Write(context.Background(), rec(i)) != nil {
+					refused.Add(1)
+				}
+			}
+		}()
+	}
+	for range 2 {
+		wg.Add(2)
+		go func() { defer wg.Done(); s.Flush(context.Background()) }()
+		go func() { defer wg.Done(); closeNow(t, s) }()
+	}
+	wg.Wait()
+	checkAccounting(t, logged.Load(), c.got.Load(), refused.Load(), s.SinkStats())
+}

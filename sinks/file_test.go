@@ -255,45 +255,59 @@ func TestFileRemovedOrRenamedIsRecreated(t *testing.T) {
 }
 
 // TestFileConcurrentRotateAndClose has 1,000 goroutines log while the file
-// rotates by size, and Close runs in the middle of it. Every record is on
-// disk whole or its Write returned an error; goleak (TestMain) proves no
-// goroutine outlives Close.
+// rotates by size, and Close runs in the middle of it, with the File
+// written directly and behind Async. Every record is on disk whole, or
+// counted; goleak (TestMain) proves no goroutine outlives Close.
 func TestFileConcurrentRotateAndClose(t *testing.T) {
-	dir := t.TempDir()
-	s := mustFile(t, filepath.Join(dir, "app.log"), &FileOptions{MaxSize: 4 << 10, Compress: true, MaxBackups: 1000})
-	var wg sync.WaitGroup
-	var logged, refused atomic.Int64
-	start := make(chan struct{})
-	for g := range 1000 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			for i := range 20 {
-				logged.Add(1)
-				if err := s.Write(context.Background(), rec10(g*100+i)); err != nil {
-					if !errors.Is(err, loggerjs.ErrClosed) {
-						t.Errorf("Write: %v", err)
-					}
-					refused.Add(1)
-				}
+	for _, async := range []bool{false, true} {
+		t.Run(map[bool]string{false: "direct", true: "async"}[async], func(t *testing.T) {
+			dir := t.TempDir()
+			file := mustFile(t, filepath.Join(dir, "app.log"), &FileOptions{MaxSize: 4 << 10, Compress: true, MaxBackups: 1000})
+			var s loggerjs.Sink = file
+			var as *AsyncSink
+			if async {
+				as = Async(file, &AsyncOptions{QueueSize: 512, Policy: Block, BlockTimeout: time.Millisecond})
+				s = as
 			}
-		}()
+			var wg sync.WaitGroup
+			var logged, refused atomic.Int64
+			start := make(chan struct{})
+			for g := range 1000 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					for i := range 20 {
+						logged.Add(1)
+						if err := s.Write(context.Background(), rec10(g*100+i)); err != nil {
+							if !errors.Is(err, loggerjs.ErrClosed) {
+								t.Errorf("Write: %v", err)
+							}
+							refused.Add(1)
+						}
+					}
+				}()
+			}
+			close(start)
+			eventually(t, "half the records and some rotations", func() bool {
+				return logged.Load() >= 10000 && file.SinkStats()["rotations"] >= 5
+			})
+			closeNow(t, s)
+			wg.Wait()
+			st := file.SinkStats()
+			lines := fileLines(t, dir)
+			if int64(len(lines)) != st["written"] {
+				t.Fatalf("%d lines on disk, %d written", len(lines), st["written"])
+			}
+			var own map[string]int64
+			if async {
+				own = as.SinkStats()
+			}
+			checkAccounting(t, logged.Load(), st["written"], refused.Load(), own)
+			t.Logf("logged %d, written %d, refused after Close %d, dropped %d, rotations %d",
+				logged.Load(), st["written"], refused.Load(), dropped(own), st["rotations"])
+		})
 	}
-	close(start)
-	eventually(t, "half the records and some rotations", func() bool {
-		st := s.SinkStats()
-		return st["written"] >= 10000 && st["rotations"] >= 5
-	})
-	closeNow(t, s)
-	wg.Wait()
-	st := s.SinkStats()
-	lines := fileLines(t, dir)
-	if int64(len(lines)) != st["written"] {
-		t.Fatalf("%d lines on disk, %d written", len(lines), st["written"])
-	}
-	checkAccounting(t, logged.Load(), st["written"], refused.Load(), nil)
-	t.Logf("logged %d, written %d, refused after Close %d, rotations %d", logged.Load(), st["written"], refused.Load(), st["rotations"])
 }
 
 // TestFilePathCheckEveryCountsUnlinked: with checks spaced out, records
