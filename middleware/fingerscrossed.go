@@ -47,8 +47,9 @@ type FingersCrossedSink struct {
 	trigger  slog.Leveler
 	capacity int
 
-	mu   sync.Mutex
-	cats *lru[string, *fcBuffer]
+	mu     sync.Mutex
+	cats   *lru[string, *fcBuffer]
+	closed atomic.Bool
 
 	held      atomic.Int64
 	released  atomic.Uint64
@@ -120,6 +121,9 @@ func (f *FingersCrossedSink) scope(ctx context.Context) *fcBuffer {
 func (f *FingersCrossedSink) Write(ctx context.Context, r *loggerjs.Record) error {
 	if f.sink == nil {
 		return errNilSink
+	}
+	if f.closed.Load() {
+		return loggerjs.ErrClosed
 	}
 	b := f.scope(ctx)
 	scoped := b != nil
@@ -255,8 +259,10 @@ func (f *FingersCrossedSink) Flush(ctx context.Context) error {
 }
 
 // Close discards the category buffers (request scopes discard theirs at
-// their end) and closes the wrapped sink.
+// their end) and closes the wrapped sink; later writes return
+// loggerjs.ErrClosed.
 func (f *FingersCrossedSink) Close(ctx context.Context) error {
+	f.closed.Store(true)
 	f.mu.Lock()
 	var bufs []*fcBuffer
 	f.cats.each(func(e *lruEntry[string, *fcBuffer]) { bufs = append(bufs, e.val) })

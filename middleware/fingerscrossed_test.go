@@ -137,3 +137,18 @@ func TestFingersCrossedFlushAndDiscardScope(t *testing.T) {
 		t.Errorf("held %d, want 1 (d, in the root category)", fc.Held())
 	}
 }
+
+func TestFingersCrossedClose(t *testing.T) {
+	logger, fc, mem := fcLogger(t, nil)
+	logger.Info("held")
+	if err := fc.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if fc.Held() != 0 || fc.SinkStats()["discarded"] != 1 {
+		t.Errorf("after Close: held %d, stats %v", fc.Held(), fc.SinkStats())
+	}
+	logger.Error("after close")
+	if mem.Len() != 0 || fc.Held() != 0 {
+		t.Errorf("written or held after Close: %d, %d", mem.Len(), fc.Held())
+	}
+}
