@@ -6,6 +6,7 @@ replace github.com/loggerjs/loggerjs => ../..
 
 require (
 	github.com/loggerjs/loggerjs v0.0.0-00010101000000-000000000000
+	github.com/samber/slog-formatter v1.2.0
 	github.com/samber/slog-multi v1.8.0
 )
 
