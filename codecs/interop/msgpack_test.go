@@ -155,3 +155,27 @@ func isInt(v any, want int64) bool {
 	}
 	return false
 }
+
+// FuzzMsgpackReadByVmihailenco checks that vmihailenco/msgpack reads back
+// any string, integer and float the codec writes.
+func FuzzMsgpackReadByVmihailenco(f *testing.F) {
+	f.Add("k", "v", int64(1), 1.5)
+	f.Add("", "\xff", int64(math.MinInt64), math.NaN())
+	c := codecs.Msgpack()
+	f.Fuzz(func(t *testing.T, key, s string, i int64, fl float64) {
+		out := c.Append(nil, record(slog.LevelInfo, nil, "m", "s", s, "i", i, "f", fl, slog.Group("g", key, s)))
+		var m map[string]any
+		if err := msgpack.Unmarshal(out, &m); err != nil {
+			t.Fatalf("vmihailenco/msgpack: %v\n% x", err, out)
+		}
+		if m["s"] != string([]rune(s)) || !isInt(m["i"], i) {
+			t.Fatalf("s = %q, i = %#v; want %q, %d", m["s"], m["i"], s, i)
+		}
+		if g, ok := m["f"].(float64); !ok || (g != fl && !(math.IsNaN(g) && math.IsNaN(fl))) {
+			t.Fatalf("f = %#v, want %v", m["f"], fl)
+		}
+		if g, ok := m["g"].(map[string]any); !ok || g[string([]rune(key))] != string([]rune(s)) {
+			t.Fatalf("g = %#v", m["g"])
+		}
+	})
+}
