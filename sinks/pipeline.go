@@ -277,6 +277,7 @@ func (p *pipeline) enqueue(ctx context.Context, e Entry) error {
 			old := p.q.pop()
 			p.qBytes -= len(old.Data)
 			p.resolved++
+			p.wakeLocked()
 			p.mu.Unlock()
 			p.cfg.release(old)
 			p.count(statDroppedQueueFull, 1, slog.String("policy", "DropOldest"))

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"slices"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/loggerjs/loggerjs"
@@ -145,7 +146,11 @@ func lokiBody(dst, fixed []byte, batch []Entry) []byte {
 			}
 			first = false
 			dst = append(dst, `["`...)
-			dst = strconv.AppendInt(dst, batch[j].Time.UnixNano(), 10)
+			t := batch[j].Time
+			if t.IsZero() {
+				t = time.Now() // Loki needs a timestamp; the record had none
+			}
+			dst = strconv.AppendInt(dst, t.UnixNano(), 10)
 			dst = append(dst, `",`...)
 			dst = appendJSONString(dst, string(bytes.TrimSuffix(batch[j].Data, []byte("\n"))))
 			dst = append(dst, ']')
