@@ -73,7 +73,7 @@ func (c *LogfmtCodec) Append(dst []byte, r *loggerjs.Record) []byte {
 	first := true
 	if !r.Time.IsZero() {
 		s.buf = append(s.buf, "time="...)
-		s.buf = r.Time.Round(0).AppendFormat(s.buf, textTimeFormat)
+		s.buf = appendTextTime(s.buf, r.Time)
 		first = false
 	}
 	if !first {
