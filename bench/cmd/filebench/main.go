@@ -1,7 +1,7 @@
 // Command filebench writes S3 records (ten attrs of mixed kinds) to a
-// real file through each logger's buffered file path and reports, per
-// logger, records/s and MB/s of the logging loop and, timed apart, the
-// final flush and fsync.
+// real file through each logger's file path and reports, per logger,
+// records/s and MB/s of the logging loop and, timed apart, the final
+// flush and fsync.
 //
 // The loggers take turns: each round runs every logger once, the order
 // rotated by one each round, and the medians over the rounds are
@@ -11,10 +11,13 @@
 //
 // The loggers:
 //
-//	loggerjs  sinks.Writer with the JSON codec over a bufio.Writer over the *os.File
-//	slogJSON  slog.NewJSONHandler over a bufio.Writer, called through LogAttrs
-//	zap       a JSON core over zapcore.BufferedWriteSyncer
-//	zerolog   zerolog over a bufio.Writer
+//	loggerjs          sinks.File with its defaults (JSON codec, one write(2) per record,
+//	                  the path checked with stat(2) before every write)
+//	loggerjs-check1s  sinks.File checking the path once a second (PathCheckEvery)
+//	loggerjs-bufio    sinks.Writer with the JSON codec over a bufio.Writer over the *os.File
+//	slogJSON        slog.NewJSONHandler over a bufio.Writer, called through LogAttrs
+//	zap             a JSON core over zapcore.BufferedWriteSyncer
+//	zerolog         zerolog over a bufio.Writer
 //
 // Every buffer is -buf bytes (256 KiB by default, zap's default). After
 // each run the file's lines are counted: a logger that lost a record
@@ -36,52 +39,103 @@ import (
 	"slices"
 	"time"
 
+	"github.com/loggerjs/loggerjs"
 	"github.com/loggerjs/loggerjs/bench"
+	"github.com/loggerjs/loggerjs/sinks"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
 
-// A fileLogger opens a logger over f and returns its S3 call and the
-// function that flushes its buffer and fsyncs f.
+// A fileLogger opens a logger writing to the file at path and returns
+// its S3 call, the function that flushes its buffer and fsyncs the file,
+// and the one that closes it.
 type fileLogger struct {
 	name string
-	open func(f *os.File, bufSize int) (log func(), finish func() error, err error)
+	open func(path string, bufSize int) (log func(), finish, close func() error, err error)
 }
 
+// loggers are the loggers timed. loggerjs, the File sink with its
+// defaults, is the one the target is for; loggerjs-check1s and
+// loggerjs-bufio are for comparison.
 var loggers = []fileLogger{
-	{"loggerjs", func(f *os.File, size int) (func(), func() error, error) {
+	{"loggerjs", func(path string, _ int) (func(), func() error, func() error, error) {
+		return openFileSink(path, nil)
+	}},
+	{"loggerjs-check1s", func(path string, _ int) (func(), func() error, func() error, error) {
+		return openFileSink(path, &sinks.FileOptions{PathCheckEvery: time.Second})
+	}},
+	{"loggerjs-bufio", func(path string, size int) (func(), func() error, func() error, error) {
+		f, err := create(path)
+		if err != nil {
+			return nil, nil, nil, err
+		}
 		bw := bufio.NewWriterSize(f, size)
 		h, err := bench.NewLoggerjs(bw)
 		if err != nil {
-			return nil, nil, err
+			f.Close()
+			return nil, nil, nil, err
 		}
-		s := bench.SlogSubject("loggerjs", slog.New(h), bench.SlogFields)
+		s := bench.SlogSubject("loggerjs-bufio", slog.New(h), bench.SlogFields)
 		return s.S3, func() error {
 			// The Writer sink's Flush flushes the bufio.Writer; it cannot
 			// reach the file's Sync through it.
 			return errors.Join(h.Flush(context.Background()), f.Sync())
-		}, nil
+		}, f.Close, nil
 	}},
-	{"slogJSON", func(f *os.File, size int) (func(), func() error, error) {
+	{"slogJSON", func(path string, size int) (func(), func() error, func() error, error) {
+		f, err := create(path)
+		if err != nil {
+			return nil, nil, nil, err
+		}
 		bw := bufio.NewWriterSize(f, size)
 		s := bench.SlogSubject("slogJSON", slog.New(slog.NewJSONHandler(bw, nil)), bench.SlogFields)
-		return s.S3, func() error { return errors.Join(bw.Flush(), f.Sync()) }, nil
+		return s.S3, func() error { return errors.Join(bw.Flush(), f.Sync()) }, f.Close, nil
 	}},
-	{"zap", func(f *os.File, size int) (func(), func() error, error) {
+	{"zap", func(path string, size int) (func(), func() error, func() error, error) {
+		f, err := create(path)
+		if err != nil {
+			return nil, nil, nil, err
+		}
 		ws := &zapcore.BufferedWriteSyncer{WS: zapcore.AddSync(f), Size: size}
 		l := zap.New(bench.NewZapCore(ws))
 		s := bench.ZapSubject("zap", l)
-		return s.S3, func() error {
-			// Sync flushes the buffer and fsyncs the file; Stop ends the
-			// flushing goroutine.
-			return errors.Join(l.Sync(), ws.Stop())
-		}, nil
+		// Sync flushes the buffer and fsyncs the file; Stop ends the
+		// flushing goroutine.
+		return s.S3, l.Sync, func() error { return errors.Join(ws.Stop(), f.Close()) }, nil
 	}},
-	{"zerolog", func(f *os.File, size int) (func(), func() error, error) {
+	{"zerolog", func(path string, size int) (func(), func() error, func() error, error) {
+		f, err := create(path)
+		if err != nil {
+			return nil, nil, nil, err
+		}
 		bw := bufio.NewWriterSize(f, size)
 		s := bench.ZerologSubject("zerolog", bench.NewZerolog(bw))
-		return s.S3, func() error { return errors.Join(bw.Flush(), f.Sync()) }, nil
+		return s.S3, func() error { return errors.Join(bw.Flush(), f.Sync()) }, f.Close, nil
 	}},
+}
+
+// openFileSink opens loggerjs over a File sink.
+func openFileSink(path string, opts *sinks.FileOptions) (func(), func() error, func() error, error) {
+	sink, err := sinks.File(path, opts)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	h, err := loggerjs.NewHandler(loggerjs.Config{
+		Sinks:   map[string]loggerjs.Sink{"file": sink},
+		Loggers: []loggerjs.LoggerConfig{{Sinks: []string{"file"}, Level: slog.LevelInfo}},
+	})
+	if err != nil {
+		sink.Close(context.Background())
+		return nil, nil, nil, err
+	}
+	s := bench.SlogSubject("loggerjs", slog.New(h), bench.SlogFields)
+	ctx := context.Background()
+	// The File sink's Flush is its fsync; Close syncs again and closes.
+	return s.S3, func() error { return h.Flush(ctx) }, func() error { return h.Close(ctx) }, nil
+}
+
+func create(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY|os.O_APPEND, 0o644)
 }
 
 // A result is one logger's run.
@@ -119,7 +173,7 @@ func run(n, rounds, bufSize int, dir string) error {
 			if err != nil {
 				return fmt.Errorf("%s: %w", lg.name, err)
 			}
-			fmt.Fprintf(os.Stderr, "round %d %-9s loop %v, flush+fsync %v, %d bytes\n", r+1, lg.name, res.loop.Round(time.Millisecond), res.finish.Round(time.Millisecond), res.bytes)
+			fmt.Fprintf(os.Stderr, "round %d %-16s loop %v, flush+fsync %v, %d bytes\n", r+1, lg.name, res.loop.Round(time.Millisecond), res.finish.Round(time.Millisecond), res.bytes)
 			results[lg.name] = append(results[lg.name], res)
 		}
 	}
@@ -128,13 +182,8 @@ func run(n, rounds, bufSize int, dir string) error {
 }
 
 func runOne(lg fileLogger, path string, n, bufSize int) (result, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		return result{}, err
-	}
 	defer os.Remove(path)
-	defer f.Close()
-	log, finish, err := lg.open(f, bufSize)
+	log, finish, closeLogger, err := lg.open(path, bufSize)
 	if err != nil {
 		return result{}, err
 	}
@@ -145,9 +194,13 @@ func runOne(lg fileLogger, path string, n, bufSize int) (result, error) {
 	}
 	looped := time.Now()
 	if err := finish(); err != nil {
+		closeLogger()
 		return result{}, err
 	}
 	done := time.Now()
+	if err := closeLogger(); err != nil {
+		return result{}, err
+	}
 	size, lines, err := countLines(path)
 	if err != nil {
 		return result{}, err
