@@ -48,15 +48,22 @@ type AsyncOptions struct {
 // may change after the logging call returns without changing what is
 // written.
 //
+// Over a File, the worker writes the queued records in chunks of up to
+// 64 KiB (or MaxSize), one write(2) each; File writes a chunk whole or not
+// at all, so the records of a failed chunk are exactly those counted.
+//
 // Write never blocks beyond the policy's deadline. Records dropped from
 // the queue or failed by the inner sink are counted in SinkStats
 // ("dropped_queue_full", "dropped_write_error", "dropped_flush_deadline")
 // and reported on the meta logger. It is safe for concurrent use.
 type AsyncSink struct {
-	inner   loggerjs.Sink
-	encoded EncodedSink // inner, when it takes bytes
-	p       *pipeline
-	rep     reporter
+	inner    loggerjs.Sink
+	encoded  EncodedSink // inner, when it takes bytes
+	file     *FileSink   // inner, when it is a File: records go in chunks
+	chunkMax int         // the most bytes in one chunk
+	chunk    []byte      // the worker's chunk buffer
+	p        *pipeline
+	rep      reporter
 }
 
 var (
@@ -74,6 +81,12 @@ func Async(inner loggerjs.Sink, opts *AsyncOptions) *AsyncSink {
 	}
 	s := &AsyncSink{inner: inner}
 	s.encoded, _ = inner.(EncodedSink)
+	if f, ok := inner.(*FileSink); ok {
+		s.file, s.chunkMax = f, asyncChunk
+		if f.opt.MaxSize > 0 {
+			s.chunkMax = int(min(int64(asyncChunk), f.opt.MaxSize))
+		}
+	}
 	cfg := pipelineConfig{
 		maxRecords:   positive(o.MaxBatch, 256),
 		maxBytes:     1 << 30,
@@ -114,6 +127,9 @@ func (s *AsyncSink) Write(ctx context.Context, r *loggerjs.Record) error {
 // deliver writes a batch to the inner sink, one record at a time, and
 // reports how many failed.
 func (s *AsyncSink) deliver(ctx context.Context, batch []Entry) error {
+	if s.chunkMax > 0 {
+		return s.deliverChunks(ctx, batch)
+	}
 	failed := 0
 	var last error
 	for i := range batch {
@@ -123,6 +139,49 @@ func (s *AsyncSink) deliver(ctx context.Context, batch []Entry) error {
 			last = err
 		}
 	}
+	return s.failures(failed, last)
+}
+
+// deliverChunks writes a batch to a File in chunks of whole records, one
+// write(2) each. File writes a chunk whole or not at all (a failed write
+// is cut back out of the file), so the records of a failed chunk are
+// exactly the ones lost.
+func (s *AsyncSink) deliverChunks(ctx context.Context, batch []Entry) error {
+	failed := 0
+	var last error
+	chunk, n := s.chunk[:0], 0
+	flush := func() {
+		if n == 0 {
+			return
+		}
+		if err := s.writeChunk(chunk, n); err != nil {
+			failed += n
+			last = err
+		}
+		chunk, n = chunk[:0], 0
+	}
+	for _, e := range batch {
+		if n > 0 && len(chunk)+len(e.Data) > s.chunkMax {
+			flush()
+		}
+		chunk = append(chunk, e.Data...)
+		n++
+	}
+	flush()
+	if cap(chunk) <= 4*asyncChunk {
+		s.chunk = chunk[:0]
+	}
+	return s.failures(failed, last)
+}
+
+func (s *AsyncSink) writeChunk(p []byte, records int) error {
+	return s.file.writeRecords(p, records)
+}
+
+// asyncChunk bounds the bytes Async hands a File in one write.
+const asyncChunk = 64 << 10
+
+func (s *AsyncSink) failures(failed int, last error) error {
 	if failed > 0 {
 		s.rep.report(slog.LevelWarn, "async: inner sink write failed", slog.Any("error", last), slog.Int("records", failed))
 		return &partialError{failed: failed, err: last}

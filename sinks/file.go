@@ -206,6 +206,12 @@ func (s *FileSink) Write(ctx context.Context, r *loggerjs.Record) error {
 // one write, rotating first if p would pass MaxSize or the rotation time
 // has come.
 func (s *FileSink) WriteEncoded(_ context.Context, p []byte) error {
+	return s.writeRecords(p, 1)
+}
+
+// writeRecords writes p, which holds records whole records, in one write:
+// all of them or, with an error, none.
+func (s *FileSink) writeRecords(p []byte, records int) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -224,9 +230,9 @@ func (s *FileSink) WriteEncoded(_ context.Context, p []byte) error {
 		}
 		return fmt.Errorf("loggerjs/sinks: File %s: %w", s.path, err)
 	}
-	s.written.Add(1)
+	s.written.Add(int64(records))
 	s.bytes.Add(int64(n))
-	s.sinceCheck++
+	s.sinceCheck += int64(records)
 	return nil
 }
 

@@ -299,3 +299,26 @@ func TestFileReopensOnSIGHUP(t *testing.T) {
 		t.Fatalf("new file: %v", got)
 	}
 }
+
+// TestAsyncFileTinyTmpfsFills: Async hands the File chunks of records; a
+// chunk that does not fit is cut back whole, and each of its records is
+// counted as dropped_write_error.
+func TestAsyncFileTinyTmpfsFills(t *testing.T) {
+	dir := mountTmpfs(t, "size=16k,mode=0755")
+	file := mustFile(t, filepath.Join(dir, "app.log"), nil)
+	s := Async(file, &AsyncOptions{QueueSize: 1000})
+	const logged = 500
+	for i := range logged {
+		if err := s.Write(context.Background(), rec10(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	closeNow(t, s)
+	fst, ast := file.SinkStats(), s.SinkStats()
+	lines := fileLines(t, dir)
+	if int64(len(lines)) != fst["written"] || ast["dropped_write_error"] == 0 {
+		t.Fatalf("%d lines on disk; file %v; async %v", len(lines), fst, ast)
+	}
+	checkAccounting(t, logged, fst["written"], 0, map[string]int64{"dropped_write_error": ast["dropped_write_error"]})
+	t.Logf("written %d in %d bytes, dropped %d", fst["written"], fst["bytes"], ast["dropped_write_error"])
+}
