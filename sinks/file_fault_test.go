@@ -179,12 +179,34 @@ func TestFileChildProcess(t *testing.T) {
 	if mode == "" {
 		t.Skip("runs only as the child of a crash test")
 	}
-	s, err := File(path, nil)
-	if err != nil {
-		fmt.Println("open:", err)
-		os.Exit(3)
+	var s *FileSink
+	if mode != "unprivileged" {
+		var err error
+		if s, err = File(path, nil); err != nil {
+			fmt.Println("open:", err)
+			os.Exit(3)
+		}
 	}
 	switch mode {
+	case "unprivileged":
+		if _, err := File(filepath.Join(filepath.Dir(path), "new.log"), nil); err != nil {
+			fmt.Println("open-error:", err)
+		}
+		s, err := File(path, &FileOptions{MaxSize: 500})
+		if err != nil {
+			fmt.Println("open app.log:", err)
+			os.Exit(3)
+		}
+		refused := 0
+		for i := range 20 {
+			if s.Write(context.Background(), rec10(i)) != nil {
+				refused++
+			}
+		}
+		s.Close(context.Background())
+		st := s.SinkStats()
+		fmt.Printf("written=%d refused=%d rotations=%d\n", st["written"], refused, st["rotations"])
+		os.Exit(0)
 	case "crash":
 		defer func() {
 			if p := recover(); p != nil {
@@ -321,4 +343,58 @@ func TestAsyncFileTinyTmpfsFills(t *testing.T) {
 	}
 	checkAccounting(t, logged, fst["written"], 0, map[string]int64{"dropped_write_error": ast["dropped_write_error"]})
 	t.Logf("written %d in %d bytes, dropped %d", fst["written"], fst["bytes"], ast["dropped_write_error"])
+}
+
+// TestFileUnprivilegedDirectory runs a child process as nobody in a
+// directory it cannot write: File fails to create a new file there, and
+// with a file it may write but a directory where it cannot rotate, every
+// record still lands in the file (rotation fails and is reported, writing
+// goes on).
+func TestFileUnprivilegedDirectory(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs root to start a child as another user")
+	}
+	bin, err := os.MkdirTemp("", "loggerjs-child")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(bin)
+	dir := filepath.Join(bin, "logs")
+	if err := os.Mkdir(dir, 0o755); err != nil { // root's, not writable by nobody
+		t.Fatal(err)
+	}
+	os.Chmod(bin, 0o755)
+	exe := filepath.Join(bin, "sinks.test")
+	data, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(exe, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "app.log")
+	if err := os.WriteFile(path, nil, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(path, 0o666)
+	cmd := exec.Command(exe, "-test.run=^TestFileChildProcess$", "-test.count=1")
+	cmd.Env = append(os.Environ(), childEnv+"=unprivileged", childEnv+"_PATH="+path)
+	cmd.Dir = bin
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "open-error:") || !strings.Contains(string(out), "permission denied") {
+		t.Fatalf("a file in an unwritable directory was created:\n%s", out)
+	}
+	if !strings.Contains(string(out), "written=20 refused=0 rotations=0") {
+		t.Fatalf("child output:\n%s", out)
+	}
+	if lines := linesOf(t, path); len(lines) != 20 {
+		t.Fatalf("%d lines on disk, want 20", len(lines))
+	}
+	if names := dirNames(t, dir); len(names) != 1 {
+		t.Fatalf("files %v", names)
+	}
 }
