@@ -399,6 +399,11 @@ func (p *pipeline) handOut() {
 		p.wakeLocked() // room in the queue for Block
 	}
 	p.mu.Unlock()
+	if len(batch) == 0 { // nothing left to cut: give the token back
+		batchPool.Put(bp)
+		p.idle <- struct{}{}
+		return
+	}
 	*bp = batch
 	p.work <- bp
 }
