@@ -29,6 +29,6 @@
 //
 // No codec allocates per record of ordinary attrs once its buffer and the
 // scope's encoding are warm. Sinks that take a codec are in
-// package sinks. The module in codecs/interop tests Logfmt and Msgpack
-// against established third-party parsers of their formats.
+// package sinks. The module in codecs/interop tests Logfmt, Msgpack and
+// OTLPJSON against established third-party parsers of their formats.
 package codecs
