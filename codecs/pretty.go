@@ -22,7 +22,7 @@ type ColorMode int
 const (
 	// ColorAuto colours the output when PrettyOptions.Output is a
 	// terminal, the NO_COLOR environment variable is unset or empty and
-	// TERM is not "dumb".
+	// TERM is not "dumb", as found when Pretty is called.
 	ColorAuto ColorMode = iota
 	// ColorAlways colours the output whatever the destination.
 	ColorAlways
