@@ -417,3 +417,41 @@ func TestBatchConcurrentWritesFlushAndClose(t *testing.T) {
 	wg.Wait()
 	checkAccounting(t, logged.Load(), c.got.Load(), refused.Load(), s.SinkStats())
 }
+
+// TestBatchHalfOpenLetsOneProbe: with two workers, while the half-open
+// probe is in flight every other batch is refused.
+func TestBatchHalfOpenLetsOneProbe(t *testing.T) {
+	clk := newFakeClock()
+	probing := make(chan struct{})
+	release := make(chan struct{})
+	c := &collector{next: func(call int64, _ []Entry) error {
+		switch call {
+		case 1:
+			return errors.New("503")
+		case 2:
+			close(probing)
+			<-release
+		}
+		return nil
+	}}
+	s := Batch(c, &BatchOptions{MaxRecords: 1, Concurrency: 2, MaxRetries: -1, BreakerFailures: 1, BreakerCooldown: 10 * time.Second, Clock: clk})
+	s.Write(context.Background(), rec(0))
+	s.Flush(context.Background())
+	clk.Advance(10 * time.Second)
+	s.Write(context.Background(), rec(1)) // the probe, held by the collector
+	<-probing
+	if st := s.SinkStats(); st["breaker_state"] != breakerHalfOpen {
+		t.Fatalf("stats %v", st)
+	}
+	s.Write(context.Background(), rec(2)) // refused while the probe is out
+	eventually(t, "refused during the probe", func() bool { return s.SinkStats()["dropped_circuit_open"] == 1 })
+	close(release)
+	s.Flush(context.Background())
+	s.Write(context.Background(), rec(3))
+	closeNow(t, s)
+	st := s.SinkStats()
+	if st["breaker_state"] != breakerClosed || c.got.Load() != 2 {
+		t.Fatalf("got %d, stats %v", c.got.Load(), st)
+	}
+	checkAccounting(t, 4, c.got.Load(), 0, st)
+}

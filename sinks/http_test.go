@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -415,4 +416,45 @@ func TestOTLPPreset(t *testing.T) {
 		t.Fatalf("got %d", c.got.Load())
 	}
 	checkAccounting(t, 7, c.got.Load(), 0, s.SinkStats())
+}
+
+// TestHTTPStatsThroughHandler: a handler tree reports the HTTP sink's
+// counters under its configured name, Lost counts its drops, and the
+// meta logger hears of them.
+func TestHTTPStatsThroughHandler(t *testing.T) {
+	c := newFakeCollector(t)
+	c.fail = func(n int64, w http.ResponseWriter, _ *http.Request) bool {
+		if n%2 == 1 {
+			http.Error(w, "bad payload", http.StatusBadRequest)
+			return true
+		}
+		return false
+	}
+	meta := Memory()
+	sink := HTTP(c.srv.URL, jsonCodec, &HTTPOptions{Batch: BatchOptions{MaxRecords: 1}})
+	h, err := loggerjs.NewHandler(loggerjs.Config{
+		Sinks: map[string]loggerjs.Sink{"collector": sink, "meta": meta},
+		Loggers: []loggerjs.LoggerConfig{
+			{Category: []string{"app"}, Sinks: []string{"collector"}},
+			{Category: loggerjs.MetaCategory, Sinks: []string{"meta"}},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := slog.New(h).With(loggerjs.Category("app"))
+	for i := range 6 {
+		l.Info("event", "i", i)
+		h.Flush(context.Background()) // one batch at a time: odd requests fail
+	}
+	st := h.Stats()
+	own := st.Sinks["collector"].Own
+	if own["dropped_rejected"] != 3 || own["shipped"] != 3 || st.Lost() != 3 {
+		t.Fatalf("own %v, lost %d", own, st.Lost())
+	}
+	checkAccounting(t, 6, c.got.Load(), 0, own)
+	if meta.Len() == 0 {
+		t.Fatal("drops not reported on the meta logger")
+	}
+	h.Close(context.Background())
 }
