@@ -27,9 +27,10 @@ type OTLPJSONOptions struct {
 // /v1/logs with Content-Type application/json, so logs can be shipped over
 // plain HTTP without the OpenTelemetry SDK.
 //
-// Append writes one request holding one record, on one line; AppendBatch
-// writes one request holding many, grouped into one ScopeLogs per
-// category. The category is the instrumentation scope's name. A record
+// Append writes one request holding one record, on one line, framed as
+// {"resourceLogs":[…]} and a newline so that the ResourceLogs of several
+// such requests can be joined into one request; AppendBatch writes one
+// request holding many, grouped into one ScopeLogs per category. The category is the instrumentation scope's name. A record
 // maps to a LogRecord: timeUnixNano and observedTimeUnixNano from its time,
 // severityNumber (TRACE 1, DEBUG 5, INFO 9, WARN 13, ERROR 17, FATAL 21,
 // with the levels between in between, clamped to 1..24) and severityText

@@ -294,3 +294,26 @@ func TestOTLPJSONSlogtest(t *testing.T) {
 		return m
 	})
 }
+
+// TestOTLPJSONFraming checks the framing sinks rely on to merge requests:
+// {"resourceLogs":[ one ResourceLogs ]} and a newline.
+func TestOTLPJSONFraming(t *testing.T) {
+	c := codecs.OTLPJSON(nil)
+	var parts [][]byte
+	for _, msg := range []string{"a", "b"} {
+		out := c.Append(nil, newRecord(slog.LevelInfo, nil, msg))
+		inner, ok := bytes.CutPrefix(out, []byte(`{"resourceLogs":[`))
+		if !ok {
+			t.Fatalf("prefix: %s", out)
+		}
+		if inner, ok = bytes.CutSuffix(inner, []byte("]}\n")); !ok {
+			t.Fatalf("suffix: %s", out)
+		}
+		parts = append(parts, inner)
+	}
+	merged := append(append([]byte(`{"resourceLogs":[`), bytes.Join(parts, []byte(","))...), "]}"...)
+	var req otlpRequest
+	if err := json.Unmarshal(merged, &req); err != nil || len(req.ResourceLogs) != 2 {
+		t.Fatalf("merged: %v, %d resourceLogs", err, len(req.ResourceLogs))
+	}
+}
