@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -47,6 +48,10 @@ type HTTPOptions struct {
 	Body func(dst []byte, batch []Entry) []byte
 	// ContentType defaults to the codec's.
 	ContentType string
+
+	// rejected reads how many records of a 2xx answer's batch the
+	// destination refused (OTLP's partial success).
+	rejected func(body []byte) (n int, msg string)
 }
 
 // HTTPSink is a BatchSink whose shipper POSTs each batch to a URL. A 2xx
@@ -169,10 +174,20 @@ func (h *httpShipper) Ship(ctx context.Context, batch []Entry) error {
 	if err != nil {
 		return err // network error, timeout: retried
 	}
-	// Drain a little so the connection can be reused.
+	// Read a little (and drop the rest) so the connection can be reused.
+	var answer []byte
+	if h.opt.rejected != nil && resp.StatusCode/100 == 2 {
+		answer, _ = io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	}
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
 	err = h.classify(resp.StatusCode, resp.Status)
+	if err == nil && h.opt.rejected != nil {
+		if n, msg := h.opt.rejected(answer); n > 0 {
+			n = min(n, len(batch))
+			return &partialError{failed: n, rejected: true, err: fmt.Errorf("loggerjs/sinks: destination rejected %d of %d records: %s", n, len(batch), msg)}
+		}
+	}
 	if err != nil && !errors.As(err, new(*permanentError)) {
 		if d, ok := retryAfter(resp.Header.Get("Retry-After"), h.clock.Now()); ok {
 			return RetryAfter(err, d)

@@ -458,3 +458,26 @@ func TestHTTPStatsThroughHandler(t *testing.T) {
 	}
 	h.Close(context.Background())
 }
+
+func TestOTLPPartialSuccessCounted(t *testing.T) {
+	for _, answer := range []string{
+		`{"partialSuccess":{"rejectedLogRecords":"2","errorMessage":"too old"}}`,
+		`{"partialSuccess":{"rejectedLogRecords":2}}`,
+	} {
+		c := newFakeCollector(t)
+		c.fail = func(_ int64, w http.ResponseWriter, r *http.Request) bool {
+			io.Copy(io.Discard, r.Body)
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, answer)
+			return true
+		}
+		s := OTLP(c.srv.URL+"/v1/logs", &OTLPOptions{HTTPOptions: HTTPOptions{Batch: BatchOptions{MaxRecords: 5}}})
+		logN(s, 0, 5)
+		closeNow(t, s)
+		st := s.SinkStats()
+		if st["dropped_rejected"] != 2 || st["shipped"] != 3 {
+			t.Fatalf("answer %s: stats %v", answer, st)
+		}
+		checkAccounting(t, 5, st["shipped"], 0, st)
+	}
+}

@@ -446,7 +446,7 @@ func (p *pipeline) worker() {
 // it: shipped, or dropped under exactly one reason.
 func (p *pipeline) deliver(batch []Entry) {
 	n := len(batch)
-	outcome, failed := p.attempts(batch)
+	outcome, failed, failStat := p.attempts(batch)
 	for i := range batch {
 		p.cfg.release(batch[i])
 	}
@@ -462,7 +462,7 @@ func (p *pipeline) deliver(batch []Entry) {
 	if outcome != statShipped {
 		p.count(outcome, n)
 	} else {
-		p.count(p.cfg.failStat, failed)
+		p.count(failStat, failed)
 	}
 }
 
@@ -470,35 +470,38 @@ func (p *pipeline) deliver(batch []Entry) {
 // which: statShipped or the drop counter. A shipper that delivers part of
 // a batch says how many records failed with a *partialError; they are
 // counted under cfg.failStat.
-func (p *pipeline) attempts(batch []Entry) (outcome, failed int) {
+func (p *pipeline) attempts(batch []Entry) (outcome, failed, failStat int) {
 	p.depositBudget()
 	var lastErr error
 	for attempt := 0; ; attempt++ {
 		if p.aborted() {
-			return statDroppedDeadline, 0
+			return statDroppedDeadline, 0, 0
 		}
 		probe, ok := p.allow()
 		if !ok {
-			return statDroppedCircuit, 0
+			return statDroppedCircuit, 0, 0
 		}
 		err := p.shipOnce(batch)
 		var part *partialError
 		if err == nil || errors.As(err, &part) {
 			p.result(probe, true)
 			if part != nil {
-				return statShipped, part.failed
+				if part.rejected {
+					return statShipped, part.failed, statDroppedRejected
+				}
+				return statShipped, part.failed, p.cfg.failStat
 			}
-			return statShipped, 0
+			return statShipped, 0, 0
 		}
 		lastErr = err
 		if p.aborted() {
-			return statDroppedDeadline, 0
+			return statDroppedDeadline, 0, 0
 		}
 		var perm *permanentError
 		if errors.As(err, &perm) {
 			p.result(probe, true) // the destination answered: it is up
 			p.rep.report(slog.LevelWarn, "destination rejected a batch", slog.Any("error", err))
-			return statDroppedRejected, 0
+			return statDroppedRejected, 0, 0
 		}
 		p.result(probe, false)
 		if attempt >= p.cfg.maxRetries || !p.takeBudget() {
@@ -507,11 +510,11 @@ func (p *pipeline) attempts(batch []Entry) (outcome, failed int) {
 			} else {
 				p.rep.report(slog.LevelWarn, "delivery failed", slog.Any("error", lastErr))
 			}
-			return p.cfg.failStat, 0
+			return p.cfg.failStat, 0, 0
 		}
 		p.stats[statRetried].Add(1)
 		if !p.backoff(attempt, err) {
-			return statDroppedDeadline, 0
+			return statDroppedDeadline, 0, 0
 		}
 	}
 }
@@ -821,10 +824,12 @@ func (e *retryAfterError) Unwrap() error { return e.err }
 func RetryAfter(err error, d time.Duration) error { return &retryAfterError{err, d} }
 
 // partialError says a shipper delivered all but failed records of a
-// batch; err is the last failure.
+// batch; err is the last failure. They count as the pipeline's failStat,
+// or as dropped_rejected when the destination refused them.
 type partialError struct {
-	failed int
-	err    error
+	failed   int
+	rejected bool // the destination refused them: dropped_rejected
+	err      error
 }
 
 func (e *partialError) Error() string { return e.err.Error() }

@@ -2,6 +2,7 @@ package sinks
 
 import (
 	"bytes"
+	"encoding/json"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -26,7 +27,9 @@ type OTLPOptions struct {
 // encoded by codecs.OTLPJSON on the logging goroutine, and a batch is
 // sent as one ExportLogsServiceRequest. Status handling is the OTLP
 // specification's: 429, 502, 503 and 504 are retried, honouring
-// Retry-After; 500 and other errors are not (unless Retry500 is set).
+// Retry-After; 500 and other errors are not (unless Retry500 is set). A
+// 200 whose partialSuccess names rejected log records counts those
+// records as dropped_rejected.
 func OTLP(url string, opts *OTLPOptions) *HTTPSink {
 	var o OTLPOptions
 	if opts != nil {
@@ -34,7 +37,27 @@ func OTLP(url string, opts *OTLPOptions) *HTTPSink {
 	}
 	o.Body = otlpBody
 	o.ContentType = "application/json"
+	o.rejected = otlpRejected
 	return HTTP(url, codecs.OTLPJSON(&codecs.OTLPJSONOptions{Resource: o.Resource}), &o.HTTPOptions)
+}
+
+// otlpRejected reads an ExportLogsServiceResponse's partial success:
+// records the collector refused although it answered 200.
+func otlpRejected(body []byte) (int, string) {
+	var resp struct {
+		PartialSuccess struct {
+			RejectedLogRecords json.Number `json:"rejectedLogRecords"`
+			ErrorMessage       string      `json:"errorMessage"`
+		} `json:"partialSuccess"`
+	}
+	if len(body) == 0 || json.Unmarshal(body, &resp) != nil {
+		return 0, ""
+	}
+	n, err := resp.PartialSuccess.RejectedLogRecords.Int64()
+	if err != nil || n <= 0 {
+		return 0, ""
+	}
+	return int(min(n, 1<<31-1)), resp.PartialSuccess.ErrorMessage
 }
 
 var (
