@@ -163,3 +163,11 @@ func TestMsgpackSlogtest(t *testing.T) {
 		return recordMap(recs[0])
 	})
 }
+
+func TestMsgpackExtremeLevels(t *testing.T) {
+	for _, l := range []slog.Level{math.MinInt64, math.MaxInt64, loggerjs.LevelOff, loggerjs.LevelTrace - 1, slog.LevelInfo + 2} {
+		if d := roundTripMsgpack(t, newRecord(l, nil, "m")); d.Level != l {
+			t.Errorf("level %d came back as %d", l, d.Level)
+		}
+	}
+}

@@ -83,7 +83,7 @@ func decodeStructuredLine(line []byte) (*loggerjs.Record, error) {
 	if t.Equal(time.Time{}) && t.Location() == time.UTC {
 		t = time.Time{}
 	}
-	if l.Level < -1<<31 || l.Level > 1<<31-1 {
+	if int64(int(l.Level)) != l.Level {
 		return nil, fmt.Errorf("level %d out of range", l.Level)
 	}
 	msg, err := d.text(l.Msg)
@@ -531,7 +531,7 @@ func (d *structDecoder) goValue(i, depth int) (any, error) {
 	case "l":
 		var l int64
 		err = d.arg(i, 1, &l)
-		if l < -1<<31 || l > 1<<31-1 {
+		if int64(int(l)) != l {
 			err = fmt.Errorf("node %d: level out of range", i)
 		}
 		v = slog.Level(l)

@@ -320,3 +320,13 @@ func addToMap(m map[string]any, a slog.Attr) {
 		addToMap(target, ga)
 	}
 }
+
+func TestStructuredExtremeLevels(t *testing.T) {
+	for _, l := range []slog.Level{math.MinInt64, math.MaxInt64, loggerjs.LevelOff} {
+		r := newRecord(l, nil, "m", "lv", l)
+		d := roundTripStructured(t, r)
+		if d.Level != l || decodedAttr(t, d, "lv").Any() != l {
+			t.Errorf("level %d came back as %d", l, d.Level)
+		}
+	}
+}
