@@ -305,7 +305,16 @@ type GoogleCloudOptions struct {
 	ProjectID string
 	// AddSource writes logging.googleapis.com/sourceLocation.
 	AddSource bool
+	// ReportErrors marks records at ERROR and above that carry an error
+	// for Error Reporting: "@type" is set to the ReportedErrorEvent type,
+	// and the error's stack, when it prints one with %+v, is written as
+	// "stack_trace".
+	ReportErrors bool
 }
+
+// reportedErrorEvent is the @type that makes Error Reporting take a log
+// entry as an error event.
+const reportedErrorEvent = "type.googleapis.com/google.devtools.clouderrorreporting.v1beta1.ReportedErrorEvent"
 
 // GoogleCloud returns a projector for Google Cloud Logging's structured
 // logs (what its agents read from stdout): severity, message, time,
@@ -321,6 +330,14 @@ func GoogleCloud(opts *GoogleCloudOptions) *ProjectorCodec {
 		o = *opts
 	}
 	return Projector(func(r *loggerjs.Record, e *Encoder) {
+		if o.ReportErrors && r.Err != nil && r.Level >= slog.LevelError {
+			e.String("@type", reportedErrorEvent)
+			if msg, ok := safeErrorText(r.Err); ok {
+				if stack := errorStack(r.Err, msg); stack != "" {
+					e.String("stack_trace", msg+"\n"+stack)
+				}
+			}
+		}
 		e.String("severity", googleSeverity(r.Level))
 		e.String("message", r.Message())
 		if !r.Time.IsZero() {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"strings"
 	"testing"
 	"testing/slogtest"
 	"time"
@@ -136,5 +137,27 @@ func TestProjectorSlogtest(t *testing.T) {
 				return m
 			})
 		})
+	}
+}
+
+func TestGoogleCloudReportErrors(t *testing.T) {
+	c := codecs.GoogleCloud(&codecs.GoogleCloudOptions{ReportErrors: true})
+	for _, tc := range []struct {
+		name string
+		r    *loggerjs.Record
+		want string
+	}{
+		{"error with stack", newRecord(slog.LevelError, nil, "failed", "err", &stackTraced{"boom"}),
+			`{"@type":"type.googleapis.com/google.devtools.clouderrorreporting.v1beta1.ReportedErrorEvent","stack_trace":"boom\nmain.handler\n\t/src/main.go:42","severity":"ERROR","message":"failed","time":"2026-11-21T20:15:04.123456789Z","err":"boom"}`},
+		{"error without stack", newRecord(loggerjs.LevelFatal, nil, "failed", "err", errors.New("boom")),
+			`{"@type":"type.googleapis.com/google.devtools.clouderrorreporting.v1beta1.ReportedErrorEvent","severity":"CRITICAL","message":"failed","time":"2026-11-21T20:15:04.123456789Z","err":"boom"}`},
+		{"warning with error", newRecord(slog.LevelWarn, nil, "retrying", "err", errors.New("boom")),
+			`{"severity":"WARNING","message":"retrying","time":"2026-11-21T20:15:04.123456789Z","err":"boom"}`},
+		{"error without error", newRecord(slog.LevelError, nil, "failed"),
+			`{"severity":"ERROR","message":"failed","time":"2026-11-21T20:15:04.123456789Z"}`},
+	} {
+		if got := strings.TrimSuffix(string(c.Append(nil, tc.r)), "\n"); got != tc.want {
+			t.Errorf("%s:\n got %s\nwant %s", tc.name, got, tc.want)
+		}
 	}
 }
