@@ -44,6 +44,9 @@ type PrettyOptions struct {
 	// time.Time.Format; "" means "15:04:05.000". Records with a zero time
 	// have no time column.
 	TimeFormat string
+	// OmitTime leaves the time column out of every record, for output
+	// that a test compares or that another tool timestamps.
+	OmitTime bool
 	// AddSource writes the file and line of the logging call after the
 	// category.
 	AddSource bool
@@ -65,6 +68,7 @@ type PrettyCodec struct {
 	color      bool
 	timeFormat string
 	addSource  bool
+	omitTime   bool
 }
 
 var _ loggerjs.Codec = (*PrettyCodec)(nil)
@@ -78,7 +82,7 @@ func Pretty(opts *PrettyOptions) *PrettyCodec {
 	if opts.TimeFormat != "" {
 		c.timeFormat = opts.TimeFormat
 	}
-	c.addSource = opts.AddSource
+	c.addSource, c.omitTime = opts.AddSource, opts.OmitTime
 	switch opts.Color {
 	case ColorAlways:
 		c.color = true
@@ -143,7 +147,7 @@ func levelStyle(l slog.Level) string {
 // its error chains and multi-line values.
 func (c *PrettyCodec) Append(dst []byte, r *loggerjs.Record) []byte {
 	s := prettyState{c: c, r: r, buf: dst}
-	if !r.Time.IsZero() {
+	if !r.Time.IsZero() && !c.omitTime {
 		s.style(ansiDim)
 		s.buf = r.Time.AppendFormat(s.buf, c.timeFormat)
 		s.unstyle()

@@ -143,3 +143,10 @@ func TestPrettyScope(t *testing.T) {
 		}
 	}
 }
+
+func TestPrettyOmitTime(t *testing.T) {
+	c := codecs.Pretty(&codecs.PrettyOptions{Color: codecs.ColorNever, OmitTime: true})
+	if got, want := string(c.Append(nil, newRecord(slog.LevelWarn, []string{"db"}, "slow"))), "WARN  db: slow\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
