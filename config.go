@@ -20,10 +20,14 @@ type Config struct {
 	// Loggers configures categories; see LoggerConfig for the rules.
 	Loggers []LoggerConfig
 	// Redactor hides secrets in every record after all middleware, before
-	// any sink. Nil means the default: values under the keys
-	// authorization, cookie, set-cookie, password, passwd, token, secret,
-	// apiKey, api_key and *_key are hidden wherever they occur. NoRedaction
-	// turns redaction off.
+	// any sink, and in the meta records written to stderr. Nil means the
+	// default: values under the keys authorization, cookie, set-cookie,
+	// password, passwd, token, secret, apiKey, api_key, *_key, *_token,
+	// *_secret and *_password (case-insensitively, '-' and '_' alike) are
+	// hidden wherever they occur, as are URL credentials and key=value
+	// pairs under those keys inside text. middleware.Redact builds one with
+	// more keys, dotted paths, value patterns or an HMAC pseudonymiser.
+	// NoRedaction turns redaction off.
 	Redactor Redactor
 	// EarlyBuffer, when positive on a configuration that names no sinks,
 	// makes it a buffering configuration: records of every category and

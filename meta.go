@@ -211,7 +211,8 @@ func (e *engine) report(exclude *sinkEntry, level slog.Level, msg string, attrs 
 	r.Seq = e.seq.Add(1)
 
 	reachable := false
-	if snap := e.snap.Load(); snap != nil && snap.early == nil {
+	snap := e.snap.Load()
+	if snap != nil && snap.early == nil {
 		for i := range snap.meta.targets {
 			if snap.meta.targets[i].entry != exclude {
 				reachable = true
@@ -224,7 +225,15 @@ func (e *engine) report(exclude *sinkEntry, level slog.Level, msg string, attrs 
 		}
 	}
 	if level >= slog.LevelWarn {
-		e.fallback(r)
+		// The fallback bypasses the sinks, not the redactor: a sink's
+		// error text may carry the credentials of its destination.
+		rd := defaultRedactor
+		if snap != nil {
+			rd = snap.redactor
+		}
+		if rd == nil || e.redact(rd, r) {
+			e.fallback(r)
+		}
 	}
 }
 

@@ -22,11 +22,9 @@ func (credentialSink) Flush(context.Context) error { return nil }
 func (credentialSink) Close(context.Context) error { return nil }
 
 // TestMetaFallbackIsRedacted is the meta logger's leak path: a sink error
-// reported where no other sink is reachable goes to stderr. The root's
-// engine writes that fallback without its Redactor, so the test is
-// skipped until it does (see the issue 5 report); remove the Skip then.
+// reported where no other sink is reachable goes to stderr, and the
+// engine runs the configuration's Redactor over it first.
 func TestMetaFallbackIsRedacted(t *testing.T) {
-	t.Skip("root: engine.fallback writes meta records to stderr without the Redactor")
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
