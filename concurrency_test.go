@@ -1,6 +1,7 @@
 package loggerjs_test
 
 import (
+	"context"
 	"encoding/json"
 	"expvar"
 	"log/slog"
@@ -72,5 +73,26 @@ func TestExpvar(t *testing.T) {
 		if _, ok := m[k]; !ok {
 			t.Errorf("expvar lacks %s: %s", k, v.String())
 		}
+	}
+}
+
+// TestStatsAfterClose checks that a sink's final counts stay readable
+// after Close.
+func TestStatsAfterClose(t *testing.T) {
+	m := sinks.Memory()
+	h, err := loggerjs.NewHandler(loggerjs.Config{
+		Sinks:   map[string]loggerjs.Sink{"m": m},
+		Loggers: []loggerjs.LoggerConfig{{Sinks: []string{"m"}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = m.Close(context.Background())
+	captureStderr(t, func() { slog.New(h).Warn("late") })
+	if err := h.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.Stats().Sinks["m"].WriteAfterClose; got != 1 {
+		t.Errorf("after Close, sink m WriteAfterClose = %d, want 1", got)
 	}
 }

@@ -17,6 +17,7 @@ import (
 // NewHandler makes another.
 type engine struct {
 	snap     atomic.Pointer[snapshot]
+	closed   atomic.Pointer[snapshot] // the one Shutdown retired, for Stats
 	seq      atomic.Uint64
 	counters counterSet
 
@@ -68,6 +69,7 @@ func (e *engine) configure(cfg Config) error {
 		}
 	}
 	old := e.snap.Swap(snap)
+	e.closed.Store(nil)
 	if envErr != nil {
 		e.report(nil, slog.LevelWarn, "malformed "+EnvLevel+" directives ignored", slog.Any("error", envErr))
 	}
@@ -307,6 +309,7 @@ func (e *engine) shutdown(ctx context.Context) error {
 	if snap == nil {
 		return nil
 	}
+	e.closed.Store(snap)
 	var errs []error
 	if snap.early != nil {
 		recs, _ := snap.early.drain()
@@ -354,4 +357,14 @@ func (e *engine) redact(rd Redactor, r *Record) (ok bool) {
 	}()
 	redactRecord(rd, r)
 	return true
+}
+
+// statsSnapshot is the configuration whose sinks Stats reports: the
+// current one, or the one Shutdown retired, so that final counts stay
+// readable after Close.
+func (e *engine) statsSnapshot() *snapshot {
+	if s := e.snap.Load(); s != nil {
+		return s
+	}
+	return e.closed.Load()
 }

@@ -198,10 +198,11 @@ func (h *Handler) Flush(ctx context.Context) error { return h.eng.flush(ctx) }
 // nothing afterwards. It is safe to call more than once.
 func (h *Handler) Close(ctx context.Context) error { return h.eng.shutdown(ctx) }
 
-// Stats returns the counters of h's handler tree.
+// Stats returns the counters of h's handler tree. After Close it still
+// reports the sinks of the configuration Close retired.
 func (h *Handler) Stats() MetaStats {
 	s := h.eng.counters.stats()
-	if snap := h.eng.snap.Load(); snap != nil {
+	if snap := h.eng.statsSnapshot(); snap != nil {
 		s.Sinks = snap.sinkStats()
 	}
 	return s

@@ -106,13 +106,14 @@ func (e *engine) count(i int) {
 	processCounters[i].Add(1)
 }
 
-// Stats returns the counters of the process-wide registry (Configure),
+// Stats returns the counters of the process-wide registry (Configure; after
+// Shutdown, the sinks it closed),
 // with the loss counters summed over every handler tree in the process,
 // standalone ones from NewHandler included. expvar publishes the same
 // value as "loggerjs".
 func Stats() MetaStats {
 	s := processCounters.stats()
-	if snap := registry.snap.Load(); snap != nil {
+	if snap := registry.statsSnapshot(); snap != nil {
 		s.Sinks = snap.sinkStats()
 	}
 	return s
