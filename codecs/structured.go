@@ -48,8 +48,9 @@ import (
 //	["a",[1,2]] or ["a",null]           a slice or array
 //	["m",[k1,v1,...]] or ["m",null]     a map; keys in sorted order
 //	["o","pkg.T",["Field",1,...]]       a struct's exported fields
-//	["e","msg","*pkg.T",[1,2],true,"stack"]  an error, what it wraps, whether
-//	                                    that is a join, its %+v stack
+//	["e","msg","*pkg.T",[1,2],true,"stack",["Op",3]]  an error, what it wraps,
+//	                                    whether that is a join, its %+v stack
+//	                                    and its exported fields
 //
 // Decode gives back slog kinds for the attrs' own values; within KindAny
 // values it gives []any for slices, map[string]any (or map[any]any for
@@ -684,7 +685,7 @@ func (e *structEncoder) objectNode(dst []byte, o *Object) []byte {
 // stack (what %+v prints beyond the message).
 func (e *structEncoder) errorNode(dst []byte, err error) []byte {
 	if d, ok := err.(*DecodedError); ok {
-		return e.errorParts(dst, d.Msg, d.Type, d.Wrapped, d.Joined, d.Stack)
+		return e.errorParts(dst, d.Msg, d.Type, d.Wrapped, d.Joined, d.Stack, d.Fields)
 	}
 	msg, ok := safeErrorText(err)
 	if !ok {
@@ -699,14 +700,37 @@ func (e *structEncoder) errorNode(dst []byte, err error) []byte {
 	if ok {
 		stack = errorStack(err, msg)
 	}
-	return e.errorParts(dst, msg, reflect.TypeOf(err).String(), children, joined, stack)
+	return e.errorParts(dst, msg, reflect.TypeOf(err).String(), children, joined, stack, errorFields(err))
 }
 
-func (e *structEncoder) errorParts(dst []byte, msg, typ string, children []error, joined bool, stack string) []byte {
+// errorFields returns the exported fields of an error that is a struct or
+// a pointer to one (the Op and Path of an *fs.PathError).
+func errorFields(err error) []ObjectField {
+	v := reflect.ValueOf(err)
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return nil
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return nil
+	}
+	var fields []ObjectField
+	t := v.Type()
+	for i := range t.NumField() {
+		if f := t.Field(i); f.IsExported() {
+			fields = append(fields, ObjectField{Name: f.Name, Value: v.Field(i).Interface()})
+		}
+	}
+	return fields
+}
+
+func (e *structEncoder) errorParts(dst []byte, msg, typ string, children []error, joined bool, stack string, fields []ObjectField) []byte {
 	e.errNodes++
-	if e.errNodes > maxErrorNodes && len(children) > 0 {
+	if e.errNodes > maxErrorNodes && (len(children) > 0 || len(fields) > 0) {
 		e.fallback()
-		children = nil
+		children, fields = nil, nil
 		msg += " !ERROR: error tree too large"
 	}
 	dst = append(dst, `["e",`...)
@@ -726,13 +750,25 @@ func (e *structEncoder) errorParts(dst []byte, msg, typ string, children []error
 		dst = strconv.AppendInt(dst, int64(e.ref(slog.AnyValue(c))), 10)
 	}
 	dst = append(dst, ']')
-	if joined || stack != "" {
+	if joined || stack != "" || len(fields) > 0 {
 		dst = append(dst, ',')
 		dst = strconv.AppendBool(dst, joined)
 	}
-	if stack != "" {
+	if stack != "" || len(fields) > 0 {
 		dst = append(dst, ',')
 		dst = e.str(dst, stack)
+	}
+	if len(fields) > 0 {
+		dst = append(dst, ",["...)
+		for i, f := range fields {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = e.str(dst, f.Name)
+			dst = append(dst, ',')
+			dst = strconv.AppendInt(dst, int64(e.refAny(reflect.ValueOf(f.Value))), 10)
+		}
+		dst = append(dst, ']')
 	}
 	return append(dst, ']')
 }
@@ -752,6 +788,9 @@ type DecodedError struct {
 	Joined bool
 	// Stack is what the error printed with %+v beyond its message, or "".
 	Stack string
+	// Fields holds the exported fields of an error that was a struct or a
+	// pointer to one, such as the Op and Path of an *fs.PathError.
+	Fields []ObjectField
 }
 
 // Error returns Msg.

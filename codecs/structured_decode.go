@@ -392,6 +392,30 @@ func (d *structDecoder) restore() error {
 				return err
 			}
 			e := d.vals[i].(*DecodedError)
+			if len(d.pool[i]) > 6 {
+				var pairs []json.RawMessage
+				if err := d.arg(i, 6, &pairs); err != nil {
+					return err
+				}
+				if len(pairs)%2 != 0 {
+					return fmt.Errorf("node %d: odd field list", i)
+				}
+				for k := 0; k < len(pairs); k += 2 {
+					var ref int
+					name, err := d.text(pairs[k])
+					if err != nil {
+						return fmt.Errorf("node %d: field name: %w", i, err)
+					}
+					if err := json.Unmarshal(pairs[k+1], &ref); err != nil {
+						return fmt.Errorf("node %d: field ref: %w", i, err)
+					}
+					v, err := d.goValue(ref, 0)
+					if err != nil {
+						return err
+					}
+					e.Fields = append(e.Fields, ObjectField{Name: name, Value: v})
+				}
+			}
 			for _, ref := range refs {
 				v, err := d.goValue(ref, 0)
 				if err != nil {

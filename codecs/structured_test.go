@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"math/big"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -328,5 +329,23 @@ func TestStructuredExtremeLevels(t *testing.T) {
 		if d.Level != l || decodedAttr(t, d, "lv").Any() != l {
 			t.Errorf("level %d came back as %d", l, d.Level)
 		}
+	}
+}
+
+func TestStructuredErrorFields(t *testing.T) {
+	_, err := os.Open("/nonexistent/loggerjs")
+	r := newRecord(slog.LevelError, nil, "open failed", "err", err)
+	d := roundTripStructured(t, r)
+	e := d.Err.(*codecs.DecodedError)
+	if e.Type != "*fs.PathError" || len(e.Fields) != 3 || e.Fields[0].Name != "Op" || e.Fields[0].Value != "open" ||
+		e.Fields[1].Value != "/nonexistent/loggerjs" || len(e.Wrapped) != 1 || e.Wrapped[0].Error() != "no such file or directory" {
+		t.Fatalf("decoded %+v", e)
+	}
+	// The Err field and the wrapped error are the same value logged.
+	if fe := e.Fields[2].Value.(*codecs.DecodedError); fe.Type != "syscall.Errno" || fe.Msg != "no such file or directory" {
+		t.Errorf("Err field: %+v", fe)
+	}
+	if !errors.Is(e, e.Wrapped[0]) {
+		t.Error("errors.Is does not walk Wrapped")
 	}
 }
