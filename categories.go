@@ -86,3 +86,11 @@ func asLazyMessage(a slog.Attr) (func() string, bool) {
 
 // joinCategory returns the dotted form of a category.
 func joinCategory(names []string) string { return strings.Join(names, ".") }
+
+// Keys of the root attrs that carry a record's W3C trace context. The
+// Trace middleware writes them; the ECS, Google Cloud and OTLP codecs move
+// them into their schemas' own fields.
+const (
+	TraceIDKey = "trace_id"
+	SpanIDKey  = "span_id"
+)

@@ -169,9 +169,10 @@ func (e *Encoder) RecordAttrs(r *loggerjs.Record, omitRoot ...string) {
 
 // Record attrs with these keys carry the W3C trace context; the ECS, Google
 // Cloud and OTLP codecs move them to their schema's own fields.
+// They are loggerjs.TraceIDKey and loggerjs.SpanIDKey.
 const (
-	TraceIDKey = "trace_id"
-	SpanIDKey  = "span_id"
+	TraceIDKey = loggerjs.TraceIDKey
+	SpanIDKey  = loggerjs.SpanIDKey
 )
 
 // traceContext returns the trace and span ids of r: the string values of

@@ -8,10 +8,11 @@ import (
 	"github.com/loggerjs/loggerjs/contextx"
 )
 
-// Keys of the root attrs that Trace adds.
+// Keys of the root attrs that Trace adds: loggerjs.TraceIDKey and
+// loggerjs.SpanIDKey.
 const (
-	TraceIDKey = "trace_id"
-	SpanIDKey  = "span_id"
+	TraceIDKey = loggerjs.TraceIDKey
+	SpanIDKey  = loggerjs.SpanIDKey
 )
 
 // A TraceExtractor returns the ids of the trace and span a context
