@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -133,7 +134,13 @@ func FanoutSubjects(w1, w2 io.Writer) ([]Subject, error) {
 	if err != nil {
 		return nil, err
 	}
-	separate, err := newLoggerjsSinks(sinks.Writer(w1, codecs.JSON(nil)), sinks.Writer(w2, codecs.JSON(nil)))
+	// codecs.JSON(nil) may return one shared default codec; non-nil
+	// options make a codec of their own.
+	c1, c2 := codecs.JSON(&codecs.JSONOptions{}), codecs.JSON(&codecs.JSONOptions{})
+	if c1 == c2 {
+		return nil, errors.New("bench: codecs.JSON returned one codec for two calls; loggerjs-2codecs would share it")
+	}
+	separate, err := newLoggerjsSinks(sinks.Writer(w1, c1), sinks.Writer(w2, c2))
 	if err != nil {
 		return nil, err
 	}
