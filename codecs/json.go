@@ -400,39 +400,44 @@ func (s *jsonState) any(x any) {
 		s.buf = append(s.buf, '"')
 		return
 	}
-	text, raw, err := s.render(x)
-	switch {
-	case err != nil:
-		s.errorMarker(err.Error())
-	case raw != nil:
+	text, raw, failed := renderAny(x)
+	if failed {
+		s.fallback()
+	}
+	if raw != nil {
 		s.buf = append(s.buf, raw...)
-	default:
+	} else {
 		s.str(text)
 	}
 }
 
-// render computes a KindAny value before anything is written, so a panic
-// leaves no partial output. It returns the error text of an error, or the
-// JSON of anything else.
-func (s *jsonState) render(x any) (text string, raw []byte, err error) {
+// renderAny computes a KindAny value before anything is written, so that
+// a panic leaves no partial output: the text of an error, or else the JSON
+// of the value (raw), as slog.JSONHandler renders them. failed reports
+// that text is an error marker ("!PANIC: …", "!ERROR:…") for the caller to
+// count. A nil pointer whose method panicked renders as "<nil>", as slog
+// does.
+func renderAny(x any) (text string, raw []byte, failed bool) {
 	defer func() {
 		if p := recover(); p != nil {
-			s.fallback()
-			raw, err = nil, nil
+			raw = nil
 			if v := reflect.ValueOf(x); v.Kind() == reflect.Pointer && v.IsNil() {
-				text = "<nil>"
-			} else {
-				text = "!PANIC: " + fmt.Sprint(p)
+				text, failed = "<nil>", false
+				return
 			}
+			text, failed = "!PANIC: "+fmt.Sprint(p), true
 		}
 	}()
 	if e, ok := x.(error); ok {
 		if _, jm := x.(json.Marshaler); !jm {
-			return e.Error(), nil, nil
+			return e.Error(), nil, false
 		}
 	}
-	raw, err = marshalJSON(x)
-	return "", raw, err
+	raw, err := marshalJSON(x)
+	if err != nil {
+		return "!ERROR:" + err.Error(), nil, true
+	}
+	return "", raw, false
 }
 
 type jsonEncoder struct {

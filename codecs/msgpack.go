@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
-	"reflect"
 	"strconv"
 	"sync"
 	"time"
@@ -276,7 +275,7 @@ func (s *msgpackState) any(x any) {
 		s.buf = appendMsgpackLevel(s.buf, x)
 		return
 	}
-	text, raw, failed := s.render(x)
+	text, raw, failed := renderAny(x)
 	switch {
 	case failed:
 		s.marker(text)
@@ -290,31 +289,6 @@ func (s *msgpackState) any(x any) {
 			s.marker("!ERROR:" + err.Error())
 		}
 	}
-}
-
-// render returns an error's text, or the JSON of anything else, or a
-// marker (failed) for a panic or a marshalling error.
-func (s *msgpackState) render(x any) (text string, raw []byte, failed bool) {
-	defer func() {
-		if p := recover(); p != nil {
-			raw = nil
-			if v := reflect.ValueOf(x); v.Kind() == reflect.Pointer && v.IsNil() {
-				text, failed = "<nil>", false
-				return
-			}
-			text, failed = "!PANIC: "+fmt.Sprint(p), true
-		}
-	}()
-	if e, ok := x.(error); ok {
-		if _, jm := x.(json.Marshaler); !jm {
-			return e.Error(), nil, false
-		}
-	}
-	raw, err := marshalJSON(x)
-	if err != nil {
-		return "!ERROR:" + err.Error(), nil, true
-	}
-	return "", raw, false
 }
 
 // appendJSONAsMsgpack converts one JSON value to MessagePack: objects to

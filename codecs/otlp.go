@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
-	"reflect"
 	"strconv"
 	"time"
 
@@ -441,7 +440,7 @@ func (s *otlpState) any(x any) {
 		s.buf = append(s.buf, `"}`...)
 		return
 	}
-	text, raw, failed := s.render(x)
+	text, raw, failed := renderAny(x)
 	switch {
 	case failed:
 		s.marker(text)
@@ -459,31 +458,6 @@ func (s *otlpState) any(x any) {
 			s.marker("!ERROR:" + err.Error())
 		}
 	}
-}
-
-// render is msgpackState.render for this codec: an error's text, the
-// JSON of anything else, or a marker.
-func (s *otlpState) render(x any) (text string, raw []byte, failed bool) {
-	defer func() {
-		if p := recover(); p != nil {
-			raw = nil
-			if v := reflect.ValueOf(x); v.Kind() == reflect.Pointer && v.IsNil() {
-				text, failed = "<nil>", false
-				return
-			}
-			text, failed = "!PANIC: "+fmt.Sprint(p), true
-		}
-	}()
-	if e, ok := x.(error); ok {
-		if _, jm := x.(json.Marshaler); !jm {
-			return e.Error(), nil, false
-		}
-	}
-	raw, err := marshalJSON(x)
-	if err != nil {
-		return "!ERROR:" + err.Error(), nil, true
-	}
-	return "", raw, false
 }
 
 // appendJSONAsAnyValue converts one JSON value to an OTLP AnyValue:
