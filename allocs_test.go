@@ -48,6 +48,9 @@ func TestAllocs(t *testing.T) {
 		}},
 		{"five attrs as args", func() { logger.Info("msg", "a", 1, "b", "two", "c", true, "d", 2.5, "e", errBoom) }},
 		{"category and bound attrs", func() { app.Info("msg", "a", 1) }},
+		{"LogValuer and error through the default redactor", func() {
+			logger.LogAttrs(ctx, slog.LevelInfo, "msg", slog.Any("user", nameValuer("ada")), slog.Any("err", errBoom))
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -58,3 +61,8 @@ func TestAllocs(t *testing.T) {
 		})
 	}
 }
+
+// nameValuer is a LogValuer whose value costs no allocation.
+type nameValuer string
+
+func (n nameValuer) LogValue() slog.Value { return slog.StringValue(string(n)) }

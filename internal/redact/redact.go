@@ -140,9 +140,9 @@ func New(opts Options) (*Redactor, error) {
 
 // RedactAttr returns a with every secret in it hidden and true, or a
 // itself and false when it holds nothing to hide. groups are the names of
-// the groups enclosing a, outermost first. A LogValuer is not resolved
-// here: it is wrapped so that its value is redacted when a codec resolves
-// it.
+// the groups enclosing a, outermost first. A LogValuer is resolved here
+// and its value redacted; one whose LogValue panics is left for the codec
+// to resolve and mark.
 func (r *Redactor) RedactAttr(groups []string, a slog.Attr) (slog.Attr, bool) {
 	kind := a.Value.Kind()
 	switch kind {
@@ -277,7 +277,12 @@ func (w *walker) value(path []string, v slog.Value, depth int) (slog.Value, bool
 	case slog.KindGroup:
 		return w.group(path, v.Group(), depth)
 	case slog.KindLogValuer:
-		return slog.AnyValue(&valuer{r: w.r, lv: v.LogValuer(), path: append([]string(nil), path...)}), true
+		rv, ok := resolve(v)
+		if !ok {
+			return v, false // the codec resolves it again and writes its marker
+		}
+		out, _ := w.value(path, rv, depth)
+		return out, true
 	case slog.KindAny:
 		return w.anyValue(path, v.Any(), depth)
 	}
@@ -306,29 +311,25 @@ func (w *walker) group(path []string, attrs []slog.Attr, depth int) (slog.Value,
 	return slog.GroupValue(out...), true
 }
 
-// valuer defers the redaction of a LogValuer until it is resolved.
-type valuer struct {
-	r    *Redactor
-	lv   slog.LogValuer
-	path []string
-}
-
 // maxResolve bounds a chain of LogValuers, as slog does.
 const maxResolve = 100
 
-// LogValue resolves the wrapped LogValuer and redacts the result. A panic
-// in the wrapped LogValue is left to the codec that resolves it, which
-// writes its marker in place.
-func (v *valuer) LogValue() slog.Value {
-	val := v.lv.LogValue()
-	for i := 0; i < maxResolve && val.Kind() == slog.KindLogValuer; i++ {
-		val = val.LogValuer().LogValue()
+// resolve resolves a LogValuer, reporting false if LogValue panics or the
+// chain does not end. The redactor runs after middleware, just before the
+// sinks that would resolve the value anyway, so resolving here costs no
+// laziness and no allocation of its own; the attr then carries the
+// resolved, redacted value, and codecs do not call LogValue again.
+func resolve(v slog.Value) (out slog.Value, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	for range maxResolve {
+		v = v.LogValuer().LogValue()
+		if v.Kind() != slog.KindLogValuer {
+			return v, true
+		}
 	}
-	if val.Kind() == slog.KindLogValuer {
-		return v.r.maskVal
-	}
-	var buf [8]string
-	w := walker{r: v.r}
-	out, _ := w.value(append(buf[:0], v.path...), val, 0)
-	return out
+	return v, false
 }
