@@ -25,6 +25,15 @@
 // reported on the meta logger (category loggerjs.meta, or stderr when no
 // sink takes it).
 //
-// Package codecs holds the codecs, package sinks the sinks. The root
-// package imports the standard library only.
+// Package codecs holds the codecs, package sinks the sinks, package
+// middleware the built-in middleware.
+//
+// The root package imports the standard library and one package of this
+// module, internal/redact, which imports the standard library only. That
+// is a departure from the design's "standard library only" for the root:
+// redaction is on in every default configuration, so the root needs the
+// redaction engine, and middleware.Redact builds on the same engine with
+// options. Keeping the engine in an internal package lets both use it
+// without the root exporting its internals, and keeps third-party code
+// out of the root's import graph, which is what the rule protects.
 package loggerjs
