@@ -1,6 +1,7 @@
 package codecs_test
 
 import (
+	"errors"
 	"log/slog"
 	"testing"
 	"time"
@@ -51,6 +52,49 @@ func benchCodecs() []struct {
 
 func BenchmarkCodecs(b *testing.B) {
 	r := benchRecord()
+	for _, bc := range benchCodecs() {
+		b.Run(bc.name, func(b *testing.B) {
+			buf := bc.codec.Append(nil, r)
+			b.SetBytes(int64(len(buf)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				buf = bc.codec.Append(buf[:0], r)
+			}
+		})
+	}
+}
+
+// benchValuer is a LogValuer that resolves to a group of two attrs.
+type benchValuer struct{ id int }
+
+func (v benchValuer) LogValue() slog.Value {
+	return slog.GroupValue(slog.Int("id", v.id), slog.String("role", "admin"))
+}
+
+var benchErr = errors.New("connection refused")
+
+// mixedRecord returns a record of ten attrs of mixed kinds, the shape of a
+// typical application log line: numbers, a fraction, strings, a bool, a
+// time that is not the record's, an error, a duration and a LogValuer.
+func mixedRecord() *loggerjs.Record {
+	return newRecord(slog.LevelInfo, []string{"app", "db"}, "query done",
+		slog.Int("rows", 17),
+		slog.Int64("bytes", 98765),
+		slog.Float64("ratio", 3.14159),
+		slog.String("table", "users"),
+		slog.Bool("cached", false),
+		slog.Time("created", time.Date(2026, 11, 21, 12, 0, 0, 123456789, time.UTC)),
+		slog.Any("err", benchErr),
+		slog.Duration("took", 1500*time.Microsecond),
+		slog.Any("user", benchValuer{7}),
+		slog.String("region", "eu-west-1"),
+	)
+}
+
+// BenchmarkCodecsMixed is BenchmarkCodecs on mixedRecord.
+func BenchmarkCodecsMixed(b *testing.B) {
+	r := mixedRecord()
 	for _, bc := range benchCodecs() {
 		b.Run(bc.name, func(b *testing.B) {
 			buf := bc.codec.Append(nil, r)
