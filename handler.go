@@ -91,7 +91,8 @@ func (h *Handler) Handle(ctx context.Context, sr slog.Record) error {
 	r.Category, r.catName, r.Scope, r.eng = h.category, h.catName, h.scope, h.eng
 	var extra []string // category names carried by the record's own attrs
 	sr.Attrs(func(a slog.Attr) bool {
-		if a.Value.Kind() == slog.KindLogValuer {
+		switch a.Value.Kind() {
+		case slog.KindLogValuer:
 			if f, ok := asLazyMessage(a); ok {
 				if r.msg == "" {
 					r.lazy = f
@@ -102,10 +103,11 @@ func (h *Handler) Handle(ctx context.Context, sr slog.Record) error {
 				extra = append(extra, names...)
 				return true
 			}
-		}
-		if r.Err == nil && a.Value.Kind() == slog.KindAny {
-			if err, ok := a.Value.Any().(error); ok {
-				r.Err = err
+		case slog.KindAny:
+			if r.Err == nil {
+				if err, ok := a.Value.Any().(error); ok {
+					r.Err = err
+				}
 			}
 		}
 		r.attrs = append(r.attrs, a)

@@ -3,6 +3,8 @@ package loggerjs
 import (
 	"context"
 	"log/slog"
+
+	"github.com/loggerjs/loggerjs/internal/redact"
 )
 
 // A Redactor hides secrets before any sink sees a record. A handler tree
@@ -39,9 +41,16 @@ var defaultRedactor Redactor
 // redactRecord applies rd to r, copying on write.
 func redactRecord(rd Redactor, r *Record) {
 	groups := r.Scope.Groups()
-	for i, a := range r.attrs {
-		if b, ok := rd.RedactAttr(groups, a); ok {
-			r.SetAttr(i, b)
+	errMoved := true // the error slot may need to follow its attr
+	if rr, ok := rd.(*redact.Redactor); ok && !r.shared {
+		// The redactor of the defaults and of middleware.Redact, on attrs
+		// this record owns: one call, in place.
+		_, errMoved = rr.RedactAttrs(groups, r.attrs)
+	} else {
+		for i, a := range r.attrs {
+			if b, ok := rd.RedactAttr(groups, a); ok {
+				r.SetAttr(i, b)
+			}
 		}
 	}
 	for i, a := range r.root {
@@ -50,9 +59,11 @@ func redactRecord(rd Redactor, r *Record) {
 		}
 	}
 	if r.Scope != nil {
-		r.Scope = redactScope(rd, r.Scope)
+		sc := redactScope(rd, r.Scope)
+		errMoved = errMoved || sc != r.Scope
+		r.Scope = sc
 	}
-	if r.Err != nil {
+	if r.Err != nil && errMoved {
 		// The error slot follows its attr: hidden if the attr was.
 		if r.Err = firstError(r.attrs); r.Err == nil {
 			r.Err = r.Scope.Err()

@@ -149,22 +149,32 @@ func (r *Redactor) RedactAttr(groups []string, a slog.Attr) (slog.Attr, bool) {
 	case slog.KindGroup, slog.KindAny, slog.KindLogValuer:
 		return r.redactAttrSlow(groups, a)
 	}
-	// A scalar: only its key, and the text of a string, matter.
+	ok := r.redactScalar(groups, &a, kind)
+	return a, ok
+}
+
+// redactScalar redacts, in place, an attr whose value is neither a group,
+// a LogValuer nor of KindAny: only its key, and the text of a string,
+// matter.
+func (r *Redactor) redactScalar(groups []string, a *slog.Attr, kind slog.Kind) bool {
 	if r.keysOnly {
 		if r.secret.mayMatch(a.Key) && r.secret.matchKey(a.Key) {
-			return slog.Attr{Key: a.Key, Value: r.maskVal}, true
+			a.Value = r.maskVal
+			return true
 		}
 	} else if act := r.actionFor(groups, a.Key); act != keep {
-		return slog.Attr{Key: a.Key, Value: r.replacement(act, a.Value)}, true
+		a.Value = r.replacement(act, a.Value)
+		return true
 	}
 	if kind == slog.KindString {
 		if s := a.Value.String(); len(r.pats) > 0 || hasSeparator(s) {
 			if s, ok := r.text(s); ok {
-				return slog.String(a.Key, s), true
+				a.Value = slog.StringValue(s)
+				return true
 			}
 		}
 	}
-	return a, false
+	return false
 }
 
 // redactAttrSlow walks groups, LogValuers and slog.Any values. Should the
@@ -332,4 +342,31 @@ func resolve(v slog.Value) (out slog.Value, ok bool) {
 		}
 	}
 	return v, false
+}
+
+// RedactAttrs redacts attrs in place, as RedactAttr would each of them,
+// and reports whether it changed any, and whether it changed one whose
+// value was or now is of slog.KindAny (such as an error). groups are the names of
+// the groups enclosing every attr. It is the form a handler that owns its
+// record's attrs calls: one call per record, scalars decided inline.
+func (r *Redactor) RedactAttrs(groups []string, attrs []slog.Attr) (changed, changedAny bool) {
+	for i := range attrs {
+		a := &attrs[i]
+		kind := a.Value.Kind()
+		switch kind {
+		case slog.KindGroup, slog.KindAny, slog.KindLogValuer:
+			if b, ok := r.redactAttrSlow(groups, *a); ok {
+				changed = true
+				// An error slot may follow this attr: it was, or now is,
+				// of KindAny.
+				changedAny = changedAny || kind == slog.KindAny || b.Value.Kind() == slog.KindAny
+				*a = b
+			}
+			continue
+		}
+		if r.redactScalar(groups, a, kind) {
+			changed = true
+		}
+	}
+	return changed, changedAny
 }
