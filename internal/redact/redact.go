@@ -285,7 +285,7 @@ func (w *walker) value(path []string, v slog.Value, depth int) (slog.Value, bool
 			return slog.StringValue(s), true
 		}
 	case slog.KindGroup:
-		return w.group(path, v.Group(), depth)
+		return w.group(path, v, depth)
 	case slog.KindLogValuer:
 		rv, ok := resolve(v)
 		if !ok {
@@ -299,24 +299,26 @@ func (w *walker) value(path []string, v slog.Value, depth int) (slog.Value, bool
 	return v, false
 }
 
-// group redacts the attrs of a group value at path.
-func (w *walker) group(path []string, attrs []slog.Attr, depth int) (slog.Value, bool) {
+// group redacts the attrs of a group value v at path; it returns v itself
+// when nothing in it changed.
+func (w *walker) group(path []string, v slog.Value, depth int) (slog.Value, bool) {
 	if depth >= maxDepth {
-		return slog.GroupValue(attrs...), false
+		return v, false
 	}
+	attrs := v.Group()
 	var out []slog.Attr
 	for i, a := range attrs {
-		v, ok := w.attr(path, a.Key, a.Value, depth+1)
+		nv, ok := w.attr(path, a.Key, a.Value, depth+1)
 		if !ok {
 			continue
 		}
 		if out == nil {
 			out = append([]slog.Attr(nil), attrs...)
 		}
-		out[i] = slog.Attr{Key: a.Key, Value: v}
+		out[i] = slog.Attr{Key: a.Key, Value: nv}
 	}
 	if out == nil {
-		return slog.GroupValue(attrs...), false
+		return v, false
 	}
 	return slog.GroupValue(out...), true
 }
