@@ -247,35 +247,44 @@ func (s *jsonState) closeGroup() {
 }
 
 // attr appends one attr and reports whether it wrote anything.
+//
+// slog.Value.Kind is a type switch that ends in an interface check (for
+// LogValuer), so attr asks it once per value and hands the kind on.
 func (s *jsonState) attr(a slog.Attr) bool {
+	k := a.Value.Kind()
 	if s.c.replace == nil {
-		switch a.Value.Kind() {
+		switch k {
 		case slog.KindString, slog.KindInt64, slog.KindUint64, slog.KindFloat64,
 			slog.KindBool, slog.KindDuration, slog.KindTime:
 			s.key(a.Key)
-			s.value(a.Value)
+			s.value(a.Value, k)
 			return true
 		}
 	}
-	a.Value = s.resolve(a.Value)
-	if s.c.replace != nil && a.Value.Kind() != slog.KindGroup {
+	a.Value, k = s.resolve(a.Value, k)
+	if s.c.replace != nil && k != slog.KindGroup {
 		a = s.replaceAttr(a)
-		a.Value = s.resolve(a.Value)
+		a.Value, k = s.resolve(a.Value, a.Value.Kind())
 	}
-	if a.Key == "" && a.Value.Kind() == slog.KindAny && a.Value.Any() == nil {
-		return false // the empty attr
-	}
-	if a.Value.Kind() == slog.KindAny {
-		if src, ok := a.Value.Any().(*slog.Source); ok {
+	if k == slog.KindAny {
+		x := a.Value.Any()
+		if a.Key == "" && x == nil {
+			return false // the empty attr
+		}
+		if src, ok := x.(*slog.Source); ok {
 			if src == nil || *src == (slog.Source{}) {
 				return false
 			}
-			a.Value = sourceGroup(src)
+			a.Value, k = sourceGroup(src), slog.KindGroup
+		} else {
+			s.key(a.Key)
+			s.any(x)
+			return true
 		}
 	}
-	if a.Value.Kind() != slog.KindGroup {
+	if k != slog.KindGroup {
 		s.key(a.Key)
-		s.value(a.Value)
+		s.value(a.Value, k)
 		return true
 	}
 	attrs := a.Value.Group()
@@ -325,29 +334,34 @@ const maxLogValues = 100
 
 // resolve resolves LogValuers, turning a panic or an endless chain into a
 // marker. (slog.Value.Resolve would hide a panic in a multi-line stack
-// dump.)
-func (s *jsonState) resolve(v slog.Value) (out slog.Value) {
-	if v.Kind() != slog.KindLogValuer {
-		return v
+// dump.) k is v's kind; the result's kind is returned with it.
+func (s *jsonState) resolve(v slog.Value, k slog.Kind) (slog.Value, slog.Kind) {
+	if k != slog.KindLogValuer {
+		return v, k
 	}
+	return s.resolveValuer(v)
+}
+
+func (s *jsonState) resolveValuer(v slog.Value) (out slog.Value, k slog.Kind) {
 	defer func() {
 		if p := recover(); p != nil {
 			s.fallback()
-			out = slog.StringValue("!PANIC: LogValue: " + fmt.Sprint(p))
+			out, k = slog.StringValue("!PANIC: LogValue: "+fmt.Sprint(p)), slog.KindString
 		}
 	}()
 	for range maxLogValues {
 		v = v.LogValuer().LogValue()
-		if v.Kind() != slog.KindLogValuer {
-			return v
+		if k = v.Kind(); k != slog.KindLogValuer {
+			return v, k
 		}
 	}
 	s.fallback()
-	return slog.StringValue(fmt.Sprintf("!ERROR:LogValue called too many times on Value of type %T", v.Any()))
+	return slog.StringValue(fmt.Sprintf("!ERROR:LogValue called too many times on Value of type %T", v.Any())), slog.KindString
 }
 
-func (s *jsonState) value(v slog.Value) {
-	switch v.Kind() {
+// value appends v, whose kind is k.
+func (s *jsonState) value(v slog.Value, k slog.Kind) {
+	switch k {
 	case slog.KindString:
 		s.str(v.String())
 	case slog.KindInt64:
