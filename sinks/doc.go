@@ -18,7 +18,7 @@
 //     Stderr are Writers over the process's streams; Console picks the
 //     Pretty codec on a terminal and NDJSON elsewhere.
 //   - File writes to a file with size and time rotation, retention,
-//     gzip, SIGHUP reopen and an fsync Flush.
+//     gzip, SIGHUP reopen, an fsync Flush and an optional buffer.
 //   - Async moves delivery to a goroutine of its own; the record is encoded
 //     (or cloned) on the logging goroutine, so only bytes cross the queue.
 //   - Batch is the reliability layer of every remote sink: a bounded queue
@@ -77,6 +77,17 @@
 // goroutine, so a process that crashes or is killed loses nothing that
 // Write had returned from; Flush is the crash path for the machine going
 // down. Wrap a File in Async to take the write off the logging goroutine.
+//
+// FileOptions.BufferSize trades that for throughput, as bufio.Writer and
+// zap's BufferedWriteSyncer do: records are buffered in memory and
+// written one buffer per write(2), with the path check and the size
+// rotation once per buffer, when the buffer fills, FlushEvery after its
+// first record (1s by default), and on Flush, Rotate and Close. Records
+// still in the buffer when the process dies without Flush or Close
+// (SIGKILL, os.Exit, a runtime fatal error, an unrecovered panic) are
+// lost; loggerjs.Shutdown and Handler.Close call Close, and a crash path
+// should call loggerjs.Flush. A buffer write that fails is cut back out
+// of the file and its records counted as dropped_write_error.
 //
 // # HTTP status codes
 //

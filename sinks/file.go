@@ -62,15 +62,47 @@ type FileOptions struct {
 	// dropped_unlinked (some of them may have been written before the
 	// removal), where the system reports link counts (Unix).
 	PathCheckEvery time.Duration
+	// BufferSize, when positive, makes the sink buffer encoded records in
+	// memory, as bufio.Writer and zap's BufferedWriteSyncer do, and write
+	// the buffer with one write(2) when the next record would not fit,
+	// when FlushEvery has passed since the first record went in, and on
+	// Flush, Rotate and Close. A record larger than BufferSize is written
+	// on its own, after the buffer. The path check and the rotation by
+	// size are then made once per buffer write instead of once per
+	// record; each file still stays within MaxSize, and a time rotation
+	// writes the buffer to the file it rotates first, so every record
+	// lands in the file of the period it was logged in.
+	//
+	// Records in the buffer are lost if the process dies without Flush
+	// or Close: killed (SIGKILL), exited with os.Exit, or stopped by a
+	// runtime fatal error or an unrecovered panic, as with any user-space
+	// buffer. Flush and Close write them; loggerjs.Shutdown and
+	// Handler.Close call Close, loggerjs.Flush and Handler.Flush call
+	// Flush. A buffer write that fails (a full disk, an I/O error) is cut
+	// back out of the file and its records are dropped, counted as
+	// dropped_write_error and reported on the meta logger: Write has
+	// already returned for them.
+	//
+	// Default 0: no buffer; each record is written by its Write.
+	BufferSize int
+	// FlushEvery bounds how long a record waits in the buffer: the buffer
+	// is written at most this long after the first record in it was
+	// buffered, by a goroutine of the sink's own, which Close stops. Only
+	// with BufferSize. Default 1s.
+	FlushEvery time.Duration
 	// Clock is for tests; nil means the system clock.
 	Clock Clock
 }
 
 // FileSink writes records to a file, one encoded record per write(2) on
-// the calling goroutine, and rotates it by size and by time. It is safe
+// the calling goroutine (or, with FileOptions.BufferSize, a buffer of
+// records per write(2)), and rotates it by size and by time. It is safe
 // for concurrent use. A record is either written whole or its Write
 // returns an error: a write cut short by a full disk is cut back out of
-// the file, so no torn half-line stays behind.
+// the file, so no torn half-line stays behind. Records of a buffer whose
+// write fails are counted as dropped_write_error, since their Write has
+// returned; records still buffered when the process crashes are lost
+// (see FileOptions.BufferSize).
 //
 // Before each write the sink checks that its path still names the file
 // it has open; if the file was removed or renamed, the path is opened
@@ -101,6 +133,13 @@ type FileSink struct {
 	sinceCheck int64 // records written since the path was last checked
 	closed     bool
 
+	// With BufferSize: the records not yet written, how many they are,
+	// and when the first of them was buffered.
+	buf        []byte
+	bufRecords int
+	bufSince   time.Time
+	flushKick  chan struct{} // tells the flusher the buffer is no longer empty
+
 	millKick chan struct{}
 	millReq  chan chan struct{}
 	stop     chan struct{}
@@ -110,6 +149,7 @@ type FileSink struct {
 
 	written, bytes, errs, rotations, reopened, repaired atomic.Int64
 	compressed, removed, millErrors, unlinked           atomic.Int64
+	buffered, droppedWrite                              atomic.Int64
 }
 
 var (
@@ -134,8 +174,12 @@ func File(path string, opts *FileOptions) (*FileSink, error) {
 	if s.opt.Mode == 0 {
 		s.opt.Mode = 0o644
 	}
-	if s.opt.MaxSize < 0 || s.opt.RotateEvery < 0 || s.opt.MaxBackups < 0 || s.opt.MaxAge < 0 {
-		return nil, fmt.Errorf("loggerjs/sinks: File %s: negative MaxSize, RotateEvery, MaxBackups or MaxAge", path)
+	if s.opt.MaxSize < 0 || s.opt.RotateEvery < 0 || s.opt.MaxBackups < 0 || s.opt.MaxAge < 0 ||
+		s.opt.BufferSize < 0 || s.opt.FlushEvery < 0 {
+		return nil, fmt.Errorf("loggerjs/sinks: File %s: negative MaxSize, RotateEvery, MaxBackups, MaxAge, BufferSize or FlushEvery", path)
+	}
+	if s.opt.BufferSize > 0 && s.opt.FlushEvery == 0 {
+		s.opt.FlushEvery = time.Second
 	}
 	s.dir = filepath.Dir(path)
 	base := filepath.Base(path)
@@ -160,6 +204,12 @@ func File(path string, opts *FileOptions) (*FileSink, error) {
 		signal.Notify(s.sig, syscall.SIGHUP)
 		s.wg.Add(1)
 		go s.onSIGHUP()
+	}
+	if s.opt.BufferSize > 0 {
+		s.buf = make([]byte, 0, s.opt.BufferSize)
+		s.flushKick = make(chan struct{}, 1)
+		s.wg.Add(1)
+		go s.flusher()
 	}
 	return s, nil
 }
@@ -204,19 +254,29 @@ func (s *FileSink) Write(ctx context.Context, r *loggerjs.Record) error {
 
 // WriteEncoded writes p, whole records encoded by the sink's codec, in
 // one write, rotating first if p would pass MaxSize or the rotation time
-// has come.
+// has come. With BufferSize, it copies p into the buffer instead, unless
+// p is larger than the buffer.
 func (s *FileSink) WriteEncoded(_ context.Context, p []byte) error {
 	return s.writeRecords(p, 1)
 }
 
 // writeRecords writes p, which holds records whole records, in one write:
-// all of them or, with an error, none.
+// all of them or, with an error, none. With a buffer it buffers them.
 func (s *FileSink) writeRecords(p []byte, records int) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return loggerjs.ErrClosed
 	}
+	if s.buf != nil {
+		return s.bufferRecords(p, records)
+	}
+	return s.writeLocked(p, records)
+}
+
+// writeLocked writes p, which holds records whole records, in one write.
+// s.mu is held.
+func (s *FileSink) writeLocked(p []byte, records int) error {
 	if err := s.prepare(len(p)); err != nil {
 		s.errs.Add(1)
 		return err
@@ -270,18 +330,11 @@ func (s *FileSink) prepare(n int) error {
 		}
 		s.sinceCheck = 0
 	}
-	if s.opt.RotateEvery > 0 {
+	if s.opt.RotateEvery > 0 && s.buf == nil { // buffered: bufferRecords decides
 		if now.IsZero() {
 			now = s.clock.Now()
 		}
-		if !now.Before(s.nextRotate) {
-			if s.size > 0 {
-				if err := s.rotate(now); err != nil {
-					s.rep.report(slog.LevelError, "file: rotation failed; writing on to the current file", slog.String("path", s.path), slog.Any("error", err))
-				}
-			}
-			s.scheduleRotation(now)
-		}
+		s.rotateIfDue(now)
 	}
 	if s.opt.MaxSize > 0 && s.size > 0 && s.size+int64(n) > s.opt.MaxSize {
 		if now.IsZero() {
@@ -292,6 +345,125 @@ func (s *FileSink) prepare(n int) error {
 		}
 	}
 	return nil
+}
+
+// rotateIfDue rotates the file if the rotation time has come and the
+// file is not empty. s.mu is held.
+func (s *FileSink) rotateIfDue(now time.Time) {
+	if now.Before(s.nextRotate) {
+		return
+	}
+	if s.size > 0 && s.f != nil {
+		if err := s.rotate(now); err != nil {
+			s.rep.report(slog.LevelError, "file: rotation failed; writing on to the current file", slog.String("path", s.path), slog.Any("error", err))
+		}
+	}
+	s.scheduleRotation(now)
+}
+
+// bufferRecords adds p, which holds records whole records, to the
+// buffer, writing the buffer first when p would not fit in it, when p
+// would take the file the buffer goes to past MaxSize, or when the
+// rotation time has come. A p larger than the buffer is written
+// directly, and its error returned; a failed buffer write is counted
+// (see writeBuffer) and not returned, as its records are not p's. s.mu
+// is held.
+func (s *FileSink) bufferRecords(p []byte, records int) error {
+	if s.opt.RotateEvery > 0 {
+		if now := s.clock.Now(); !now.Before(s.nextRotate) {
+			// The buffered records were logged before the rotation time:
+			// they go to the file being rotated.
+			s.writeBuffer()
+			s.rotateIfDue(now)
+		}
+	}
+	if len(s.buf) > 0 && (len(s.buf)+len(p) > cap(s.buf) || s.passesMaxSize(len(p))) {
+		s.writeBuffer()
+	}
+	if len(p) > cap(s.buf) {
+		return s.writeLocked(p, records)
+	}
+	if len(s.buf) == 0 {
+		s.bufSince = s.clock.Now()
+		select {
+		case s.flushKick <- struct{}{}:
+		default:
+		}
+	}
+	s.buf = append(s.buf, p...)
+	s.bufRecords += records
+	s.buffered.Add(int64(records))
+	return nil
+}
+
+// passesMaxSize reports whether n more bytes in the buffer would take the
+// file the buffer is to be written to past MaxSize: the current file, or
+// a new one if the buffer already does not fit in the current file (then
+// prepare rotates before writing it). s.mu is held.
+func (s *FileSink) passesMaxSize(n int) bool {
+	if s.opt.MaxSize <= 0 {
+		return false
+	}
+	base, buffered := s.size, int64(len(s.buf))
+	if base > 0 && base+buffered > s.opt.MaxSize {
+		base = 0
+	}
+	return base+buffered+int64(n) > s.opt.MaxSize
+}
+
+// writeBuffer writes the buffered records with one write. If the write
+// fails, they are not in the file (a torn write is cut back out) and are
+// counted as dropped_write_error and reported: their Write calls have
+// returned. s.mu is held.
+func (s *FileSink) writeBuffer() error {
+	if len(s.buf) == 0 {
+		return nil
+	}
+	p, records := s.buf, s.bufRecords
+	s.buf, s.bufRecords = s.buf[:0], 0
+	s.buffered.Add(-int64(records))
+	err := s.writeLocked(p, records)
+	if err != nil {
+		s.droppedWrite.Add(int64(records))
+		s.rep.report(slog.LevelError, "file: writing the buffer failed; its records are dropped",
+			slog.String("path", s.path), slog.String("reason", "dropped_write_error"), slog.Int("records", records), slog.Any("error", err))
+	}
+	return err
+}
+
+// flusher writes the buffer once FlushEvery has passed since its first
+// record was buffered. bufferRecords kicks it each time the buffer stops
+// being empty.
+func (s *FileSink) flusher() {
+	defer s.wg.Done()
+	for {
+		select {
+		case <-s.flushKick:
+		case <-s.stop:
+			return
+		}
+		for {
+			s.mu.Lock()
+			if s.closed || len(s.buf) == 0 {
+				s.mu.Unlock()
+				break
+			}
+			wait := s.bufSince.Add(s.opt.FlushEvery).Sub(s.clock.Now())
+			if wait <= 0 {
+				s.writeBuffer()
+				s.mu.Unlock()
+				break
+			}
+			s.mu.Unlock()
+			t := s.clock.NewTimer(wait)
+			select {
+			case <-t.C():
+			case <-s.stop:
+				t.Stop()
+				return
+			}
+		}
+	}
 }
 
 // checkDue reports whether the path is to be checked before this write:
@@ -340,7 +512,8 @@ func (s *FileSink) reopen() error {
 }
 
 // Reopen closes the file and opens the path again: what SIGHUP does with
-// ReopenOnSIGHUP. Use it after moving the file away.
+// ReopenOnSIGHUP. Use it after moving the file away. Buffered records
+// stay in the buffer and go to the reopened file.
 func (s *FileSink) Reopen() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -364,13 +537,15 @@ func (s *FileSink) onSIGHUP() {
 	}
 }
 
-// Rotate rotates the file now, whatever its size.
+// Rotate rotates the file now, whatever its size, writing the buffer to
+// it first.
 func (s *FileSink) Rotate() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return loggerjs.ErrClosed
 	}
+	s.writeBuffer() // buffered records belong to the file being rotated
 	if s.f == nil {
 		if err := s.open(); err != nil {
 			return err
@@ -432,28 +607,39 @@ func (s *FileSink) kickMill() {
 	}
 }
 
-// Flush fsyncs the file, so what was written survives a crash of the
-// machine, not only of the process. Records are written to the file
+// Flush writes the buffer, if the sink has one, and fsyncs the file, so
+// what was written survives a crash of the machine, not only of the
+// process. Without BufferSize, records are written to the file
 // descriptor by Write itself, so a process that dies after Write
-// returned loses nothing even without Flush. fsync cannot be
-// interrupted: Flush returns ctx's error without syncing if ctx is
-// already done, and otherwise waits for the disk.
+// returned loses nothing even without Flush; with it, Flush is what
+// saves the buffered records from a crash of the process. Flush writes
+// the buffer even if ctx is done (one write(2); a crash path may have
+// little time left). fsync cannot be interrupted: Flush returns ctx's
+// error without syncing if ctx is done, and otherwise waits for the
+// disk. A failed buffer write is counted (dropped_write_error) and
+// returned.
 func (s *FileSink) Flush(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.f == nil {
-		return nil
+	var werr error
+	if !s.closed {
+		werr = s.writeBuffer()
 	}
-	return s.f.Sync()
+	if err := ctx.Err(); err != nil {
+		return errors.Join(werr, err)
+	}
+	if s.f == nil {
+		return werr
+	}
+	return errors.Join(werr, s.f.Sync())
 }
 
-// Close fsyncs and closes the file and stops the sink's goroutines,
-// waiting for a compression in progress to stop (it stops at its next
-// 64 KiB, leaving the backup uncompressed) within ctx's deadline. Later
-// writes return loggerjs.ErrClosed. Calling it again does nothing.
+// Close writes the buffer, fsyncs and closes the file and stops the
+// sink's goroutines, waiting for a compression in progress to stop (it
+// stops at its next 64 KiB, leaving the backup uncompressed) within ctx's
+// deadline. A failed buffer write is counted (dropped_write_error) and
+// returned. Later writes return loggerjs.ErrClosed. Calling it again does
+// nothing.
 func (s *FileSink) Close(ctx context.Context) error {
 	s.mu.Lock()
 	if s.closed {
@@ -461,9 +647,9 @@ func (s *FileSink) Close(ctx context.Context) error {
 		return nil
 	}
 	s.closed = true
-	var err error
+	err := s.writeBuffer()
 	if s.f != nil {
-		err = errors.Join(s.f.Sync(), s.f.Close())
+		err = errors.Join(err, s.f.Sync(), s.f.Close())
 		s.f = nil
 	}
 	s.mu.Unlock()
@@ -488,23 +674,30 @@ func (s *FileSink) Close(ctx context.Context) error {
 // SetMetaReporter implements loggerjs.MetaReporting.
 func (s *FileSink) SetMetaReporter(name string, m loggerjs.MetaReporter) { s.rep.set(name, m) }
 
-// SinkStats returns the sink's counters: written (records), bytes,
-// write_errors (writes that failed and returned an error: the handler
-// counts those records), torn_repaired (failed writes cut back out of
-// the file), rotations, reopened, compressed, backups_removed and
-// mill_errors, and dropped_unlinked (see PathCheckEvery).
+// SinkStats returns the sink's counters: written (records in the file),
+// bytes, write_errors (writes that failed: the handler counts the
+// records of those that returned their error to Write, this sink those
+// of a buffer write, as dropped_write_error), torn_repaired (failed
+// writes cut back out of the file), rotations, reopened, compressed,
+// backups_removed and mill_errors, dropped_unlinked (see
+// PathCheckEvery), dropped_write_error (records of failed buffer
+// writes) and the gauge buffered (records in the buffer, not yet
+// written; see BufferSize). Records that Write took are written,
+// buffered or dropped.
 func (s *FileSink) SinkStats() map[string]int64 {
 	return map[string]int64{
-		"written":          s.written.Load(),
-		"bytes":            s.bytes.Load(),
-		"write_errors":     s.errs.Load(),
-		"torn_repaired":    s.repaired.Load(),
-		"rotations":        s.rotations.Load(),
-		"reopened":         s.reopened.Load(),
-		"compressed":       s.compressed.Load(),
-		"backups_removed":  s.removed.Load(),
-		"mill_errors":      s.millErrors.Load(),
-		"dropped_unlinked": s.unlinked.Load(),
+		"written":             s.written.Load(),
+		"bytes":               s.bytes.Load(),
+		"write_errors":        s.errs.Load(),
+		"torn_repaired":       s.repaired.Load(),
+		"rotations":           s.rotations.Load(),
+		"reopened":            s.reopened.Load(),
+		"compressed":          s.compressed.Load(),
+		"backups_removed":     s.removed.Load(),
+		"mill_errors":         s.millErrors.Load(),
+		"dropped_unlinked":    s.unlinked.Load(),
+		"dropped_write_error": s.droppedWrite.Load(),
+		"buffered":            s.buffered.Load(),
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/loggerjs/loggerjs"
 )
@@ -181,8 +182,14 @@ func TestFileChildProcess(t *testing.T) {
 	}
 	var s *FileSink
 	if mode != "unprivileged" {
+		var opts *FileOptions
+		if strings.HasPrefix(mode, "buffered-") {
+			// No FlushEvery write during the test: what is in the file is
+			// what the buffer filled and Flush wrote.
+			opts = &FileOptions{BufferSize: 16 << 10, FlushEvery: time.Hour}
+		}
 		var err error
-		if s, err = File(path, nil); err != nil {
+		if s, err = File(path, opts); err != nil {
 			fmt.Println("open:", err)
 			os.Exit(3)
 		}
@@ -228,6 +235,41 @@ func TestFileChildProcess(t *testing.T) {
 				out.Flush()
 			}
 		}
+	case "buffered-kill":
+		// A record is acknowledged once a Flush after it returned.
+		out := bufio.NewWriter(os.Stdout)
+		for i := 0; ; i++ {
+			s.Write(context.Background(), rec10(i))
+			if i%1000 == 999 && s.Flush(context.Background()) == nil {
+				fmt.Fprintln(out, i+1)
+				out.Flush()
+			}
+		}
+	case "buffered-panic", "buffered-exit", "buffered-panic-flush":
+		// 500 records, Flush, then 5 more that stay in the buffer.
+		for i := range 500 {
+			s.Write(context.Background(), rec10(i))
+		}
+		if err := s.Flush(context.Background()); err != nil {
+			fmt.Println("flush:", err)
+			os.Exit(3)
+		}
+		for i := 500; i < 505; i++ {
+			s.Write(context.Background(), rec10(i))
+		}
+		switch mode {
+		case "buffered-exit":
+			os.Exit(2)
+		case "buffered-panic-flush":
+			defer func() {
+				if p := recover(); p != nil {
+					s.Flush(context.Background()) // the crash path
+					panic(p)
+				}
+			}()
+		}
+		var m map[string]int
+		m["boom"]++ // a nil map write: the process crashes
 	}
 }
 
@@ -256,9 +298,53 @@ func TestFileChildCrashAfterFlush(t *testing.T) {
 	}
 }
 
+// TestFileChildBufferedCrash: a child logs through a buffered File,
+// flushes after 500 records, logs 5 more and dies. Without a crash path
+// the 5 buffered records are lost, as documented, and the 500 flushed
+// are in the file, whole and in order; a crash path that calls Flush
+// saves the 5.
+func TestFileChildBufferedCrash(t *testing.T) {
+	for _, tc := range []struct {
+		mode, crash string
+		lines       int
+	}{
+		{"buffered-panic", "nil map", 500},
+		{"buffered-exit", "", 500},
+		{"buffered-panic-flush", "nil map", 505},
+	} {
+		t.Run(tc.mode, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "app.log")
+			out, err := childCmd(t, tc.mode, path).CombinedOutput()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), tc.crash) {
+				t.Fatalf("child did not crash as planned: %v\n%s", err, tail(out))
+			}
+			lines := linesOf(t, path) // fails on a torn line
+			if len(lines) != tc.lines {
+				t.Fatalf("%d lines on disk, want %d", len(lines), tc.lines)
+			}
+			for i, l := range lines {
+				var v struct{ I int }
+				if json.Unmarshal([]byte(l), &v); v.I != i {
+					t.Fatalf("line %d is record %d", i, v.I)
+				}
+			}
+		})
+	}
+}
+
+// TestFileChildSIGKILL kills a child mid-stream: every record it had
+// written (unbuffered: Write returned; buffered: a Flush after it
+// returned) is in the file, on whole lines.
 func TestFileChildSIGKILL(t *testing.T) {
+	for _, mode := range []string{"kill", "buffered-kill"} {
+		t.Run(mode, func(t *testing.T) { childSIGKILL(t, mode) })
+	}
+}
+
+func childSIGKILL(t *testing.T, mode string) {
 	path := filepath.Join(t.TempDir(), "app.log")
-	cmd := childCmd(t, "kill", path)
+	cmd := childCmd(t, mode, path)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
