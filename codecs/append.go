@@ -113,6 +113,9 @@ var jsonSafe = func() (t [utf8.RuneSelf]bool) {
 
 // appendJSONFloat appends f as encoding/json does. f must be finite.
 func appendJSONFloat(dst []byte, f float64) []byte {
+	if b, ok := appendShortFloat(dst, f); ok {
+		return b
+	}
 	format := byte('f')
 	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
 		format = 'e'
@@ -127,3 +130,148 @@ func appendJSONFloat(dst []byte, f float64) []byte {
 	}
 	return dst
 }
+
+// appendShortFloat appends f as strconv.AppendFloat(dst, f, 'f', -1, 64)
+// does, for zero and for the f with 1e-6 <= |f| < 2^50 that have a decimal
+// of 15 or fewer significant digits that parses back to f; for any other f
+// it appends nothing and returns false.
+//
+// Why it equals strconv: let a = |f|, with 2^e <= a < 2^(e+1), and d the
+// most fractional digits with a*10^d < 2^50; p = 10^d is exact in a
+// float64 (d <= 21). The reals that round to a form an interval I at most
+// ulp(a) = 2^(e-52) wide, and 2^e*p < 2^50, so I*p is less than 1/4 wide
+// and holds at most one integer M. a*p < 2^50, so the product is rounded
+// by at most 1/16, and if M exists, m = Round(a*p) is M. m/p is IEEE
+// division of exact values, rounded as strconv.ParseFloat rounds the
+// decimal m*10^-d, so m/p == a holds exactly when that decimal parses
+// back to a. If it fails, no decimal of d or fewer fractional digits
+// parses back to a (a 15-digit one would have at most d), and strconv
+// writes f. If it holds, v = m*10^-d with the trailing zeros of its
+// fraction dropped is the only decimal in I with that few fractional
+// digits; every other one in I has more, and so more significant digits
+// (if I holds a power of ten, v is it), so v is the shortest decimal that
+// parses back to a: strconv's digits, which 'f' writes as v's integer
+// part and its fractional digits, if any. (Rounding ties cannot arise:
+// the midpoints between floats near a have 53-e > d fractional digits.)
+func appendShortFloat(dst []byte, f float64) ([]byte, bool) {
+	bits := math.Float64bits(f)
+	a := math.Abs(f)
+	if !(a >= 1e-6 && a < 1<<50) { // NaN too
+		if a == 0 {
+			if bits>>63 != 0 {
+				return append(dst, '-', '0'), true
+			}
+			return append(dst, '0'), true
+		}
+		return dst, false
+	}
+	// fracDigitsByExp gives d or d-1. (a*p < 2^50 exactly when its rounded
+	// product is: 2^50 is a float64.)
+	d := int(fracDigitsByExp[int(bits>>52&0x7ff)-(1023+minShortExp)]) + 1
+	p := exactPow10[d]
+	x := float64(a * p)
+	if x >= 1<<50 {
+		d--
+		p = exactPow10[d]
+		x = float64(a * p)
+	}
+	m := math.Round(x)
+	if m/p != a {
+		return dst, false
+	}
+	u := uint64(m)
+	// Drop the trailing zeros of the fraction.
+	for d >= 8 && u%1e8 == 0 {
+		u /= 1e8
+		d -= 8
+	}
+	if d >= 4 && u%1e4 == 0 {
+		u /= 1e4
+		d -= 4
+	}
+	if d >= 2 && u%100 == 0 {
+		u /= 100
+		d -= 2
+	}
+	if d >= 1 && u%10 == 0 {
+		u /= 10
+		d--
+	}
+	if bits>>63 != 0 {
+		dst = append(dst, '-')
+	}
+	return appendFixed(dst, u, d), true
+}
+
+// appendFixed appends u*10^-d in decimal: the integer part, and, if d > 0,
+// a point and d fractional digits. u <= 2^50 and d <= 21.
+func appendFixed(dst []byte, u uint64, d int) []byte {
+	var b [24]byte
+	i := len(b)
+	if d > 0 {
+		for ; d >= 2; d -= 2 {
+			r := u % 100 * 2
+			u /= 100
+			i -= 2
+			b[i], b[i+1] = digitPairs[r], digitPairs[r+1]
+		}
+		if d == 1 {
+			i--
+			b[i] = byte('0' + u%10)
+			u /= 10
+		}
+		i--
+		b[i] = '.'
+	}
+	for u >= 100 {
+		r := u % 100 * 2
+		u /= 100
+		i -= 2
+		b[i], b[i+1] = digitPairs[r], digitPairs[r+1]
+	}
+	if u >= 10 {
+		i -= 2
+		b[i], b[i+1] = digitPairs[2*u], digitPairs[2*u+1]
+	} else {
+		i--
+		b[i] = byte('0' + u)
+	}
+	return append(dst, b[i:]...)
+}
+
+const digitPairs = "00010203040506070809" +
+	"10111213141516171819" +
+	"20212223242526272829" +
+	"30313233343536373839" +
+	"40414243444546474849" +
+	"50515253545556575859" +
+	"60616263646566676869" +
+	"70717273747576777879" +
+	"80818283848586878889" +
+	"90919293949596979899"
+
+// exactPow10 holds the powers of ten a float64 represents exactly.
+var exactPow10 = [...]float64{
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+}
+
+// minShortExp is the binary exponent of 1e-6, the least |f| that
+// appendShortFloat writes.
+const minShortExp = -20
+
+// fracDigitsByExp[e-minShortExp] is, for the floats with binary exponent e
+// (2^e <= |f| < 2^(e+1)) below 2^50, the most fractional digits d with
+// 10^d * 2^(e+1) <= 2^50: for such an f, the most d with |f|*10^d < 2^50
+// is that or one more.
+var fracDigitsByExp = func() (t [50 - minShortExp]uint8) {
+	for i := range t {
+		limit := math.Ldexp(1, 49-(i+minShortExp)) // 2^50 / 2^(e+1)
+		d := 0
+		for d+1 < len(exactPow10) && exactPow10[d+1] <= limit {
+			d++
+		}
+		t[i] = uint8(d)
+	}
+	return t
+}()
