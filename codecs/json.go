@@ -391,13 +391,14 @@ func (s *jsonState) value(v slog.Value, k slog.Kind) {
 // time appends a time value. Times in attrs are seldom in the record's
 // second, so they skip the cache.
 func (s *jsonState) time(t time.Time) {
-	if y := t.Year(); y < 0 || y >= 10000 {
+	s.buf = append(s.buf, '"')
+	buf, ok := appendTimeRFC3339Nano(s.buf, t)
+	if !ok {
+		s.buf = s.buf[:len(s.buf)-1]
 		s.errorMarker("time.Time year outside of range [0,9999]")
 		return
 	}
-	s.buf = append(s.buf, '"')
-	s.buf = t.AppendFormat(s.buf, time.RFC3339Nano)
-	s.buf = append(s.buf, '"')
+	s.buf = append(buf, '"')
 }
 
 func (s *jsonState) errorMarker(msg string) {

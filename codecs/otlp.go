@@ -385,7 +385,12 @@ func (s *otlpState) value(v slog.Value) {
 		s.buf = appendOTLPInt(s.buf, int64(v.Duration()))
 	case slog.KindTime:
 		s.buf = append(s.buf, `{"stringValue":"`...)
-		s.buf = v.Time().AppendFormat(s.buf, time.RFC3339Nano)
+		t := v.Time()
+		if buf, ok := appendTimeRFC3339Nano(s.buf, t); ok {
+			s.buf = buf
+		} else {
+			s.buf = t.AppendFormat(s.buf, time.RFC3339Nano)
+		}
 		s.buf = append(s.buf, `"}`...)
 	case slog.KindAny:
 		s.any(v.Any())
