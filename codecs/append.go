@@ -79,28 +79,65 @@ const (
 // safePrefix returns the length of the longest prefix of s made of bytes
 // that need no escaping in a JSON string, found a word at a time: a byte
 // is unsafe if it is below 0x20, a quote, a backslash, or not ASCII.
+//
+// Most keys and values are short, and most are safe throughout: a string
+// of 4 to 7 bytes is tested as one word made of its first and last four
+// bytes, and the tail of a longer one as the word of its last eight. Only
+// a word that holds an unsafe byte is scanned a byte at a time, to find
+// it.
 func safePrefix(s string) int {
+	n := len(s)
+	if n < 4 {
+		return safeBytes(s, 0)
+	}
+	if n < 8 {
+		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[n-4])<<32 | uint64(s[n-3])<<40 | uint64(s[n-2])<<48 | uint64(s[n-1])<<56
+		if safeWord(w) {
+			return n
+		}
+		return safeBytes(s, 0)
+	}
 	i := 0
-	for ; len(s)-i >= 8; i += 8 {
-		c := s[i : i+8]
-		w := uint64(c[0]) | uint64(c[1])<<8 | uint64(c[2])<<16 | uint64(c[3])<<24 |
-			uint64(c[4])<<32 | uint64(c[5])<<40 | uint64(c[6])<<48 | uint64(c[7])<<56
-		// A byte of v is zero where (v-lsb) &^ v has its high bit set;
-		// below 0x20 likewise with 0x20 for 1.
-		q, bs := w^(lsb*'"'), w^(lsb*'\\')
-		control := (w - lsb*0x20) &^ w
-		quote := (q - lsb) &^ q
-		backslash := (bs - lsb) &^ bs
-		if (control|quote|backslash|w)&msb != 0 {
-			break
+	for ; n-i >= 8; i += 8 {
+		if !safeWord(loadWord(s[i : i+8])) {
+			return safeBytes(s, i)
 		}
 	}
+	if i == n || safeWord(loadWord(s[n-8:])) {
+		return n
+	}
+	return safeBytes(s, i)
+}
+
+// loadWord returns the first eight bytes of s, little-endian.
+func loadWord(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// safeWord reports whether none of the eight bytes of w needs escaping.
+func safeWord(w uint64) bool {
+	// A byte of v is zero where (v-lsb) &^ v has its high bit set;
+	// below 0x20 likewise with 0x20 for 1. (A borrow can only set a high
+	// bit above a byte that is itself unsafe.)
+	q, bs := w^(lsb*'"'), w^(lsb*'\\')
+	control := (w - lsb*0x20) &^ w
+	quote := (q - lsb) &^ q
+	backslash := (bs - lsb) &^ bs
+	return (control|quote|backslash|w)&msb == 0
+}
+
+// safeBytes returns the index of the first byte of s from i on that needs
+// escaping, or len(s).
+func safeBytes(s string, i int) int {
 	for ; i < len(s); i++ {
 		if b := s[i]; b >= utf8.RuneSelf || !jsonSafe[b] {
 			return i
 		}
 	}
-	return i
+	return len(s)
 }
 
 // jsonSafe marks the ASCII bytes that need no escaping in a JSON string.

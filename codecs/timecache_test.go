@@ -67,6 +67,42 @@ func TestSafePrefix(t *testing.T) {
 	}
 }
 
+// TestSafePrefixLengths checks the scan against a byte-at-a-time one for
+// every length up to 40, every byte value at every position, and a second
+// unsafe byte after it: the short strings tested as two halves, the words
+// and the tail tested as the last eight bytes.
+func TestSafePrefixLengths(t *testing.T) {
+	slow := func(s string) int {
+		for i := 0; i < len(s); i++ {
+			if b := s[i]; b < 0x20 || b == '"' || b == '\\' || b >= 0x80 {
+				return i
+			}
+		}
+		return len(s)
+	}
+	base := "abcdefghijklmnopqrstuvwxyz0123456789ABCD"
+	for n := range len(base) + 1 {
+		if got := safePrefix(base[:n]); got != n {
+			t.Fatalf("%q: %d", base[:n], got)
+		}
+		for pos := range n {
+			for b := range 256 {
+				s := []byte(base[:n])
+				s[pos] = byte(b)
+				if got, want := safePrefix(string(s)), slow(string(s)); got != want {
+					t.Fatalf("length %d, byte %#x at %d: got %d, want %d", n, b, pos, got, want)
+				}
+				if pos+1 < n {
+					s[n-1] = '"'
+					if got, want := safePrefix(string(s)), slow(string(s)); got != want {
+						t.Fatalf("length %d, byte %#x at %d and a quote last: got %d, want %d", n, b, pos, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestSafePrefixWords checks the scan's word step alone: an unsafe byte
 // in a full word must stop it there.
 func TestSafePrefixWords(t *testing.T) {
