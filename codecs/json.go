@@ -75,8 +75,7 @@ func (c *JSONCodec) Append(dst []byte, r *loggerjs.Record) []byte {
 		if c.replace == nil {
 			// The record's own time: consecutive records share its second,
 			// so the cached formatter pays.
-			s.key(slog.TimeKey)
-			s.buf = append(s.buf, '"')
+			s.plainKey(`"` + slog.TimeKey + `":"`) // and the value's quote
 			if buf, ok := appendRFC3339Nano(s.buf, r.Time); ok {
 				s.buf = append(buf, '"')
 			} else {
@@ -88,8 +87,7 @@ func (c *JSONCodec) Append(dst []byte, r *loggerjs.Record) []byte {
 		}
 	}
 	if c.replace == nil {
-		s.key(slog.LevelKey)
-		s.buf = append(s.buf, '"')
+		s.plainKey(`"` + slog.LevelKey + `":"`) // and the value's quote
 		s.buf = loggerjs.AppendLevelName(s.buf, r.Level)
 		s.buf = append(s.buf, '"')
 	} else {
@@ -99,14 +97,14 @@ func (c *JSONCodec) Append(dst []byte, r *loggerjs.Record) []byte {
 		s.attr(slog.Any(slog.SourceKey, sourceOf(r.PC)))
 	}
 	if c.replace == nil {
-		s.key(slog.MessageKey)
+		s.plainKey(`"` + slog.MessageKey + `":`)
 		s.str(r.Message())
 	} else {
 		s.attr(slog.String(slog.MessageKey, r.Message()))
 	}
 	if name := r.CategoryName(); name != "" {
 		if c.replace == nil {
-			s.key(loggerjs.CategoryKey)
+			s.plainKey(`"` + loggerjs.CategoryKey + `":`)
 			s.str(name)
 		} else {
 			s.attr(slog.String(loggerjs.CategoryKey, name))
@@ -219,6 +217,17 @@ func (s *jsonState) key(k string) {
 	}
 	s.str(k)
 	s.buf = append(s.buf, ':')
+	s.sep = true
+}
+
+// plainKey appends a key that needs no escaping, given quoted and with its
+// colon, as key would write it: the built-in keys skip the scan for bytes
+// to escape.
+func (s *jsonState) plainKey(quoted string) {
+	if s.sep {
+		s.buf = append(s.buf, ',')
+	}
+	s.buf = append(s.buf, quoted...)
 	s.sep = true
 }
 
