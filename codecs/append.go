@@ -91,9 +91,7 @@ func safePrefix(s string) int {
 		return safeBytes(s, 0)
 	}
 	if n < 8 {
-		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-			uint64(s[n-4])<<32 | uint64(s[n-3])<<40 | uint64(s[n-2])<<48 | uint64(s[n-1])<<56
-		if safeWord(w) {
+		if safeWord(uint64(loadHalf(s)) | uint64(loadHalf(s[n-4:]))<<32) {
 			return n
 		}
 		return safeBytes(s, 0)
@@ -115,6 +113,12 @@ func loadWord(s string) uint64 {
 	_ = s[7]
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// loadHalf returns the first four bytes of s, little-endian.
+func loadHalf(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
 // safeWord reports whether none of the eight bytes of w needs escaping.
