@@ -15,11 +15,14 @@ type matcher struct {
 	camels   []string                  // "Key" for "*_key": the camel-case form
 	prefixes []string                  // folded, from "prefix*"
 	paths    [][]string                // folded segments; "*" matches any
-	// tails marks the folded last two bytes of every exact key, suffix
-	// and camel form, so that most keys are rejected on one lookup.
+	// The filter: the folded last two bytes of every suffix (and so of
+	// its camel form), of every exact key by its length, and of every
+	// long key, so that most keys are rejected on one or two lookups.
 	// Prefix rules turn it off.
-	tails    [tailBits / 64]uint64
-	noFilter bool
+	suffixTails [tailBits / 64]uint64
+	exactTails  [maxShortKey + 1]uint64 // by key length, tailHash mod 64
+	longTails   [tailBits / 64]uint64
+	noFilter    bool
 	// lastByte marks the folded last byte of every such name, for the
 	// text scanner's first look at a key.
 	lastByte [256]bool
@@ -29,15 +32,23 @@ const tailBits = 1024
 
 func tailHash(a, b byte) uint { return (uint(foldTable[a])<<3 ^ uint(foldTable[b])) % tailBits }
 
-// addTail marks the last two bytes of s (folded), or turns the filter off
-// for a name shorter than two bytes.
-func (m *matcher) addTail(s string) {
+// addTail marks the last two bytes of s (folded) in the filter for its
+// kind of rule, or turns the filter off for a name shorter than two
+// bytes.
+func (m *matcher) addTail(s string, suffix bool) {
 	if len(s) < 2 {
 		m.noFilter = true
 		return
 	}
 	h := tailHash(s[len(s)-2], s[len(s)-1])
-	m.tails[h/64] |= 1 << (h % 64)
+	switch {
+	case suffix:
+		m.suffixTails[h/64] |= 1 << (h % 64)
+	case len(s) <= maxShortKey:
+		m.exactTails[len(s)] |= 1 << (h % 64)
+	default:
+		m.longTails[h/64] |= 1 << (h % 64)
+	}
 	m.lastByte[foldTable[s[len(s)-1]]] = true
 }
 
@@ -53,8 +64,15 @@ func (m *matcher) mayMatch(key string) bool {
 	if len(key) < 2 {
 		return false
 	}
-	h := tailHash(key[len(key)-2], key[len(key)-1])
-	return m.tails[h/64]&(1<<(h%64)) != 0
+	n := len(key)
+	h := tailHash(key[n-2], key[n-1])
+	if m.suffixTails[h/64]&(1<<(h%64)) != 0 {
+		return true
+	}
+	if n <= maxShortKey {
+		return m.exactTails[n]&(1<<(h%64)) != 0
+	}
+	return m.longTails[h/64]&(1<<(h%64)) != 0
 }
 
 const maxShortKey = 32
@@ -74,7 +92,7 @@ func (m *matcher) add(k string) error {
 	case k[0] == '*':
 		s := fold(k[1:])
 		m.suffixes = append(m.suffixes, s)
-		m.addTail(s)
+		m.addTail(s, true)
 		if c := camelForm(k[1:]); c != "" {
 			m.camels = append(m.camels, c)
 		}
@@ -83,10 +101,10 @@ func (m *matcher) add(k string) error {
 		m.noFilter = true
 	case len(k) <= maxShortKey:
 		m.byLen[len(k)] = append(m.byLen[len(k)], fold(k))
-		m.addTail(k)
+		m.addTail(k, false)
 	default:
 		m.long = append(m.long, fold(k))
-		m.addTail(k)
+		m.addTail(k, false)
 	}
 	m.nonEmpty = true
 	return nil

@@ -40,24 +40,47 @@ func (r *Redactor) text(s string) (string, bool) {
 }
 
 // hasSeparator reports whether s holds a ':' or a '=', eight bytes at a
-// time.
+// time; a string of four to seven bytes is read as two overlapping
+// halves, and the tail of a longer one as a last, overlapping word.
 func hasSeparator(s string) bool {
+	n := len(s)
+	switch {
+	case n < 4:
+		for i := range n {
+			if c := s[i]; c == ':' || c == '=' {
+				return true
+			}
+		}
+		return false
+	case n < 8:
+		return separatorIn(uint64(half(s)) | uint64(half(s[n-4:]))<<32)
+	}
+	for i := 0; i+8 <= n; i += 8 {
+		if separatorIn(word(s[i:])) {
+			return true
+		}
+	}
+	return n%8 != 0 && separatorIn(word(s[n-8:]))
+}
+
+// separatorIn reports whether a byte of x is ':' or '='.
+func separatorIn(x uint64) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		c, e := x^(':'*ones), x^('='*ones)
-		if (c-ones)&^c&highs != 0 || (e-ones)&^e&highs != 0 {
-			return true
-		}
-	}
-	for ; i < len(s); i++ {
-		if c := s[i]; c == ':' || c == '=' {
-			return true
-		}
-	}
-	return false
+	c, e := x^(':'*ones), x^('='*ones)
+	return (c-ones)&^c&highs != 0 || (e-ones)&^e&highs != 0
+}
+
+// word returns the first eight bytes of s, little-endian.
+func word(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// half returns the first four bytes of s, little-endian.
+func half(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
 // apply replaces each span of s, in order and not overlapping, with the
