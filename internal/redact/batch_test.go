@@ -33,6 +33,14 @@ func TestRedactAttrsMatchesRedactAttr(t *testing.T) {
 		slog.Any("u", u),
 		slog.Any("m", map[string]any{"ok": 1}),
 		slog.String("email", "a@b.c"),
+		slog.Group("plain", slog.String("method", "GET"), slog.Int("status", 200), slog.String("remote", "10.0.0.1:51234")),
+		slog.Group("outer", slog.Group("inner", slog.Int("n", 1), slog.String("api_key", secret))),
+		slog.Group("", slog.String("passwd", secret)),
+		slog.Group("cookie", slog.Int("n", 1)),
+		slog.Group("g", slog.Any("err", io.EOF), slog.Int("n", 1)),
+		slog.Any("s", strValuer("token="+secret)),
+		slog.Any("s2", strValuer("nothing here")),
+		slog.Any("deep", groupValuer{}),
 	}
 	withPaths, err := New(Options{Paths: []string{"user.email", "*.pin"}, Pseudonymize: []string{"email"}, HMACKey: []byte("k")})
 	if err != nil {
@@ -45,7 +53,12 @@ func TestRedactAttrsMatchesRedactAttr(t *testing.T) {
 				changed, changedAny := rd.RedactAttrs(groups, batch)
 				var wantChanged, wantAny bool
 				for i, a := range attrs {
+					// The walk is the reference the fast paths must agree with.
+					ref, refOK := rd.redactAttrSlow(groups, a)
 					want, ok := rd.RedactAttr(groups, a)
+					if ok != refOK || render(want.Value) != render(ref.Value) {
+						t.Errorf("%s: RedactAttr %s %v, the walk %s %v", a.Key, render(want.Value), ok, render(ref.Value), refOK)
+					}
 					if got := batch[i]; got.Key != want.Key || render(got.Value) != render(want.Value) {
 						t.Errorf("%s: batch %s, one by one %s", a.Key, render(got.Value), render(want.Value))
 					}
@@ -68,4 +81,16 @@ func TestRedactAttrsMatchesRedactAttr(t *testing.T) {
 	if changed, changedAny := Default().RedactAttrs(nil, ordinary); changed || changedAny {
 		t.Errorf("ordinary attrs: changed %v changedAny %v", changed, changedAny)
 	}
+}
+
+// strValuer is a LogValuer that resolves to a string.
+type strValuer string
+
+func (s strValuer) LogValue() slog.Value { return slog.StringValue(string(s)) }
+
+// groupValuer resolves to a group holding a group with a secret in it.
+type groupValuer struct{}
+
+func (groupValuer) LogValue() slog.Value {
+	return slog.GroupValue(slog.Int("id", 7), slog.Group("auth", slog.String("token", secret)))
 }

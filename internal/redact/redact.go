@@ -147,10 +147,76 @@ func (r *Redactor) RedactAttr(groups []string, a slog.Attr) (slog.Attr, bool) {
 	kind := a.Value.Kind()
 	switch kind {
 	case slog.KindGroup, slog.KindAny, slog.KindLogValuer:
-		return r.redactAttrSlow(groups, a)
+		ok := r.redactComposite(groups, &a, kind)
+		return a, ok
 	}
 	ok := r.redactScalar(groups, &a, kind)
 	return a, ok
+}
+
+// redactComposite redacts, in place, an attr whose value is a group, a
+// LogValuer or of KindAny. With keys alone deciding, a group of scalars
+// with nothing to hide, and a LogValuer that resolves to one or to a
+// scalar, are settled here; everything else is walked.
+func (r *Redactor) redactComposite(groups []string, a *slog.Attr, kind slog.Kind) bool {
+	if !r.keysOnly || kind == slog.KindAny || r.secret.mayMatch(a.Key) && r.secret.matchKey(a.Key) {
+		b, ok := r.redactAttrSlow(groups, *a)
+		*a = b
+		return ok
+	}
+	v := a.Value
+	if kind == slog.KindLogValuer {
+		rv, ok := resolve(v)
+		if !ok {
+			return false // the codec resolves it again and writes its marker
+		}
+		v = rv
+	}
+	switch k := v.Kind(); k {
+	case slog.KindGroup:
+		if !r.plainGroup(v, 0) {
+			b, ok := r.redactAttrSlow(groups, slog.Attr{Key: a.Key, Value: v})
+			*a = b
+			return ok || kind == slog.KindLogValuer
+		}
+	case slog.KindAny, slog.KindLogValuer:
+		b, _ := r.redactAttrSlow(groups, slog.Attr{Key: a.Key, Value: v})
+		*a = b
+		return true
+	default:
+		out := slog.Attr{Key: a.Key, Value: v}
+		r.redactScalar(groups, &out, k)
+		*a = out
+		return true
+	}
+	// A group with nothing to hide: unchanged, unless it came from a
+	// LogValuer, whose resolved value the attr now carries.
+	a.Value = v
+	return kind == slog.KindLogValuer
+}
+
+// plainGroup reports whether the group value v holds only scalars and
+// groups of scalars (to maxDepth) that keys-only redaction leaves as they
+// are.
+func (r *Redactor) plainGroup(v slog.Value, depth int) bool {
+	if depth >= maxDepth {
+		return false
+	}
+	for _, a := range v.Group() {
+		switch kind := a.Value.Kind(); kind {
+		case slog.KindGroup:
+			if r.secret.mayMatch(a.Key) && r.secret.matchKey(a.Key) || !r.plainGroup(a.Value, depth+1) {
+				return false
+			}
+		case slog.KindAny, slog.KindLogValuer:
+			return false
+		default:
+			if r.redactScalar(nil, &a, kind) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // redactScalar redacts, in place, an attr whose value is neither a group,
@@ -357,12 +423,11 @@ func (r *Redactor) RedactAttrs(groups []string, attrs []slog.Attr) (changed, cha
 		kind := a.Value.Kind()
 		switch kind {
 		case slog.KindGroup, slog.KindAny, slog.KindLogValuer:
-			if b, ok := r.redactAttrSlow(groups, *a); ok {
+			if r.redactComposite(groups, a, kind) {
 				changed = true
 				// An error slot may follow this attr: it was, or now is,
 				// of KindAny.
-				changedAny = changedAny || kind == slog.KindAny || b.Value.Kind() == slog.KindAny
-				*a = b
+				changedAny = changedAny || kind == slog.KindAny || a.Value.Kind() == slog.KindAny
 			}
 			continue
 		}
