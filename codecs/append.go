@@ -157,6 +157,13 @@ func appendJSONFloat(dst []byte, f float64) []byte {
 	if b, ok := appendShortFloat(dst, f); ok {
 		return b
 	}
+	return appendJSONFloatStrconv(dst, f)
+}
+
+// appendJSONFloatStrconv is appendJSONFloat without its fast path:
+// strconv, with encoding/json's choice of format and its exponent
+// clean-up.
+func appendJSONFloatStrconv(dst []byte, f float64) []byte {
 	format := byte('f')
 	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
 		format = 'e'

@@ -10,23 +10,6 @@ import (
 	"testing"
 )
 
-// jsonFloatRef is appendJSONFloat without its fast path: strconv, with
-// encoding/json's choice of format and its exponent clean-up.
-func jsonFloatRef(dst []byte, f float64) []byte {
-	format := byte('f')
-	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	dst = strconv.AppendFloat(dst, f, format, -1, 64)
-	if format == 'e' {
-		if n := len(dst); n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
-			dst[n-2] = dst[n-1]
-			dst = dst[:n-1]
-		}
-	}
-	return dst
-}
-
 // checkJSONFloat fails t unless appendJSONFloat writes f as the reference
 // does, appending to what dst held. It reports whether the fast path
 // wrote it.
@@ -36,7 +19,7 @@ func checkJSONFloat(t *testing.T, f float64) (fast bool) {
 		return false
 	}
 	got := appendJSONFloat([]byte("x:"), f)
-	want := jsonFloatRef([]byte("x:"), f)
+	want := appendJSONFloatStrconv([]byte("x:"), f)
 	if !bytes.Equal(got, want) {
 		t.Fatalf("%v (bits %#016x): appendJSONFloat wrote %s, want %s", f, math.Float64bits(f), got, want)
 	}
@@ -251,7 +234,7 @@ func BenchmarkAppendJSONFloat(b *testing.B) {
 		})
 		b.Run(name+"/strconv", func(b *testing.B) {
 			for b.Loop() {
-				buf = jsonFloatRef(buf[:0], f)
+				buf = appendJSONFloatStrconv(buf[:0], f)
 			}
 		})
 	}
