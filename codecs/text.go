@@ -189,8 +189,15 @@ const textTimeFormat = "2006-01-02T15:04:05.000Z07:00"
 // appendTextTime appends t as t.AppendFormat(dst, textTimeFormat) does,
 // faster for the years 0 to 9999.
 func appendTextTime(dst []byte, t time.Time) []byte {
+	_, off := t.Zone()
+	zone, sign := off/60, byte('+') // whole minutes, as time formats it
+	if zone < 0 {
+		zone, sign = -zone, '-'
+	}
 	y, mo, d := t.Date()
-	if y < 0 || y > 9999 {
+	if y < 0 || y > 9999 || zone >= 100*60 {
+		// Beyond four digits of year, or a (made-up) zone 100 hours or
+		// more away: the time package writes them whole.
 		return t.AppendFormat(dst, textTimeFormat)
 	}
 	h, mi, sec := t.Clock()
@@ -201,13 +208,8 @@ func appendTextTime(dst []byte, t time.Time) []byte {
 		byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':',
 		byte('0'+sec/10), byte('0'+sec%10), '.',
 		byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
-	_, off := t.Zone()
 	if off == 0 {
 		return append(dst, 'Z')
-	}
-	zone, sign := off/60, byte('+') // whole minutes, as time formats it
-	if zone < 0 {
-		zone, sign = -zone, '-'
 	}
 	oh, om := zone/60, zone%60
 	return append(dst, sign, byte('0'+oh/10), byte('0'+oh%10), ':', byte('0'+om/10), byte('0'+om%10))
