@@ -158,10 +158,7 @@ type jsonScope struct {
 var emptyJSONScope = &jsonScope{}
 
 func (c *JSONCodec) scope(sc *loggerjs.Scope) *jsonScope {
-	if sc == nil {
-		return emptyJSONScope
-	}
-	return sc.Cache(c, c.buildScope).(*jsonScope)
+	return cachedScope(c, sc, emptyJSONScope, c.buildScope)
 }
 
 func (c *JSONCodec) buildScope(sc *loggerjs.Scope) any {

@@ -164,10 +164,7 @@ type logfmtScope struct {
 var emptyLogfmtScope = &logfmtScope{}
 
 func (c *LogfmtCodec) scope(sc *loggerjs.Scope) *logfmtScope {
-	if sc == nil {
-		return emptyLogfmtScope
-	}
-	return sc.Cache(c, c.buildScope).(*logfmtScope)
+	return cachedScope(c, sc, emptyLogfmtScope, c.buildScope)
 }
 
 func (c *LogfmtCodec) buildScope(sc *loggerjs.Scope) any {

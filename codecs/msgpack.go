@@ -118,10 +118,7 @@ type msgpackScope struct {
 var emptyMsgpackScope = &msgpackScope{stack: []msgpackMap{{}}}
 
 func (c *MsgpackCodec) scope(sc *loggerjs.Scope) *msgpackScope {
-	if sc == nil {
-		return emptyMsgpackScope
-	}
-	return sc.Cache(c, c.buildScope).(*msgpackScope)
+	return cachedScope(c, sc, emptyMsgpackScope, c.buildScope)
 }
 
 func (c *MsgpackCodec) buildScope(sc *loggerjs.Scope) any {

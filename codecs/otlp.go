@@ -259,10 +259,7 @@ type otlpScope struct {
 var emptyOTLPScope = &otlpScope{}
 
 func (c *OTLPJSONCodec) scope(sc *loggerjs.Scope) *otlpScope {
-	if sc == nil {
-		return emptyOTLPScope
-	}
-	return sc.Cache(c, c.buildScope).(*otlpScope)
+	return cachedScope(c, sc, emptyOTLPScope, c.buildScope)
 }
 
 func (c *OTLPJSONCodec) buildScope(sc *loggerjs.Scope) any {

@@ -214,10 +214,7 @@ type prettyScope struct {
 var emptyPrettyScope = &prettyScope{}
 
 func (c *PrettyCodec) scope(sc *loggerjs.Scope) *prettyScope {
-	if sc == nil {
-		return emptyPrettyScope
-	}
-	return sc.Cache(c, c.buildScope).(*prettyScope)
+	return cachedScope(c, sc, emptyPrettyScope, c.buildScope)
 }
 
 func (c *PrettyCodec) buildScope(sc *loggerjs.Scope) any {

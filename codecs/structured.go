@@ -149,10 +149,7 @@ type structScope struct {
 var emptyStructScope = &structScope{}
 
 func (c *StructuredCodec) scope(sc *loggerjs.Scope) *structScope {
-	if sc == nil {
-		return emptyStructScope
-	}
-	return sc.Cache(c, c.buildScope).(*structScope)
+	return cachedScope(c, sc, emptyStructScope, c.buildScope)
 }
 
 func (c *StructuredCodec) buildScope(sc *loggerjs.Scope) any {
