@@ -154,6 +154,7 @@ func (e *engine) dispatch(ctx context.Context, rt *route, r *Record, exclude *si
 	if rt.redactor != nil && !e.redact(rt.redactor, r) {
 		return
 	}
+	r.textRd, r.textRdSet = rt.redactor, true
 	var enc *encodings
 	if rt.shares {
 		enc = &encodings{} // stays on the stack

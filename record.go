@@ -48,6 +48,8 @@ type Record struct {
 	root       []slog.Attr
 	rootShared bool
 	eng        *engine
+	textRd     Redactor // the redactor RedactText applies; see textRdSet
+	textRdSet  bool     // textRd was set by the handler (nil then means none)
 	pooled     bool
 	inline     [8]slog.Attr
 }
@@ -275,6 +277,41 @@ func (r *Record) SlogRecord() slog.Record {
 	sr.AddAttrs(r.root...)
 	sr.AddAttrs(r.attrs...)
 	return sr
+}
+
+// RedactText hides secrets in text that a codec obtained from the
+// record's values after redaction ran: the output of a MarshalJSON,
+// MarshalText, String, Error or Format method, or of fmt's %+v. User
+// methods may print what the redactor could not see, so a codec passes
+// their output through RedactText before writing it. It applies the
+// Redactor of the handler tree the record went through (none when that
+// tree turned redaction off with NoRedaction); for a nil Record (bound
+// attrs encoded once per logger) or one that did not come through a
+// handler, it applies the default redaction, so that text is never
+// written unchecked.
+func (r *Record) RedactText(s string) string {
+	rd := defaultRedactor
+	if r != nil && r.textRdSet {
+		rd = r.textRd
+	}
+	if rd == nil || s == "" {
+		return s
+	}
+	if red, ok := redactText(rd, s); ok {
+		return red
+	}
+	return s
+}
+
+// redactText applies rd's message redaction to s. A panicking redactor
+// fails closed: the whole text is replaced by a marker.
+func redactText(rd Redactor, s string) (out string, changed bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			out, changed = "!ERROR: redactor panicked; text withheld", true
+		}
+	}()
+	return rd.RedactMessage(s)
 }
 
 // CodecFallback records that a codec could not encode a value of r and
