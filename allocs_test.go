@@ -40,7 +40,6 @@ func TestAllocs(t *testing.T) {
 		f    func()
 	}{
 		{"disabled", func() { logger.Debug("msg", "a", 1, "b", "two", "c", true) }},
-		{"disabled registry logger before Configure", func() { loggerjs.GetLogger("unconfigured").Error("msg") }},
 		{"no attrs", func() { logger.Info("msg") }},
 		{"five attrs", func() {
 			logger.LogAttrs(ctx, slog.LevelInfo, "msg", slog.Int("a", 1), slog.String("b", "two"),
@@ -60,6 +59,22 @@ func TestAllocs(t *testing.T) {
 			}
 		})
 	}
+	t.Run("registry logger before Configure, early buffer full", func(t *testing.T) {
+		loggerjs.ResetRegistry()
+		t.Cleanup(loggerjs.ResetRegistry)
+		lib := loggerjs.GetLogger("unconfigured")
+		for range loggerjs.DefaultEarlyBuffer {
+			lib.Info("fills the buffer")
+		}
+		before := loggerjs.Stats().EarlyBufferOverflow
+		f := func() { lib.Error("msg", "a", 1) }
+		if n := testing.AllocsPerRun(100, f); n != 0 {
+			t.Errorf("%v allocations per call, want 0", n)
+		}
+		if got := loggerjs.Stats().EarlyBufferOverflow - before; got != 101 {
+			t.Errorf("EarlyBufferOverflow grew by %d, want 101", got)
+		}
+	})
 }
 
 // nameValuer is a LogValuer whose value costs no allocation.

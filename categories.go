@@ -27,13 +27,14 @@ func (c *categoryValue) LogValue() slog.Value { return slog.StringValue(c.dotted
 //
 //	db := logger.With(loggerjs.Category("db"))  // app -> app.db
 //
-// Several names extend it by several levels. Passed with a single record
+// Several names extend it by several levels, and a dot in a name
+// separates levels too: Category("db.pool") is Category("db", "pool"). Passed with a single record
 // (logger.Info("msg", loggerjs.Category("db"))) it extends the category of
 // that record only; slog consults Enabled before the record exists, so
 // the logger's own category must be enabled at the record's level. A
 // handler that is not a loggerjs handler renders the attr as logger=db.
 func Category(names ...string) slog.Attr {
-	names = append([]string(nil), names...)
+	names = splitCategory(names)
 	return slog.Attr{Key: CategoryKey, Value: slog.AnyValue(&categoryValue{names: names, dotted: strings.Join(names, ".")})}
 }
 
@@ -82,6 +83,32 @@ func asLazyMessage(a slog.Attr) (func() string, bool) {
 	}
 	f, ok := a.Value.Any().(lazyMessage)
 	return f, ok
+}
+
+// splitCategory returns a copy of names with every dotted name split into
+// its segments and empty segments left out, so that ("app.db") and
+// ("app", "db") name the same category everywhere.
+func splitCategory(names []string) []string {
+	n := 0
+	for _, name := range names {
+		if name == "" || strings.IndexByte(name, '.') >= 0 {
+			n = -1
+			break
+		}
+		n++
+	}
+	if n >= 0 {
+		return append([]string(nil), names...)
+	}
+	out := make([]string, 0, len(names)+2)
+	for _, name := range names {
+		for seg := range strings.SplitSeq(name, ".") {
+			if seg != "" {
+				out = append(out, seg)
+			}
+		}
+	}
+	return out
 }
 
 // joinCategory returns the dotted form of a category.

@@ -92,7 +92,7 @@ func TestStatsAfterClose(t *testing.T) {
 	if err := h.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if got := h.Stats().Sinks["m"].WriteAfterClose; got != 1 {
-		t.Errorf("after Close, sink m WriteAfterClose = %d, want 1", got)
+	if got := h.Stats().RetiredSinks["m"].WriteAfterClose; got != 1 {
+		t.Errorf("after Close, retired sink m WriteAfterClose = %d, want 1", got)
 	}
 }

@@ -53,7 +53,8 @@ type Config struct {
 // root first, after the Config's global middleware.
 type LoggerConfig struct {
 	// Category is the category configured, outermost name first; empty
-	// for the root. Each category may be configured once.
+	// for the root. A dot in a name separates segments, so {"app.db"} and
+	// {"app", "db"} configure the same category. Each category may be configured once.
 	Category []string
 	// Level gates the sinks of this logger and of its ancestors for
 	// records of this category and below. A nil Level sets no gate: every
@@ -125,7 +126,7 @@ func (e *engine) compile(cfg Config, env []levelDirective) (*snapshot, error) {
 		}
 		entry := &sinkEntry{name: name, configured: sink, sink: sink}
 		if ms, ok := sink.(*middlewareSink); ok {
-			entry.sink, entry.mw = ms.Sink, ms.mw
+			entry.sink = ms.Sink
 			if ms.Sink == nil || isNilPointer(ms.Sink) {
 				return nil, fmt.Errorf("loggerjs: Config.Sinks[%q]: nil sink inside WithMiddleware", name)
 			}
@@ -134,13 +135,16 @@ func (e *engine) compile(cfg Config, env []levelDirective) (*snapshot, error) {
 			}
 		}
 		entry.stats = e.sinkCounters(sink)
+		if ms, ok := sink.(*middlewareSink); ok {
+			entry.mw = e.stages(ms.mw)
+		}
 		s.sinks = append(s.sinks, entry)
 		s.byName[name] = entry
 	}
 	if i := slices.IndexFunc(cfg.Middleware, isNilMiddleware); i >= 0 {
 		return nil, fmt.Errorf("loggerjs: Config.Middleware[%d]: nil middleware", i)
 	}
-	s.global = slices.Clone(cfg.Middleware)
+	s.global = e.stages(cfg.Middleware)
 	switch rd := cfg.Redactor; {
 	case rd == nil:
 		s.redactor = defaultRedactor
@@ -159,7 +163,11 @@ func (e *engine) compile(cfg Config, env []levelDirective) (*snapshot, error) {
 		if slicesContainsEmpty(lc.Category) {
 			return nil, fmt.Errorf("loggerjs: %s: empty name in category", field)
 		}
-		key := categoryKey(lc.Category)
+		cat := splitCategory(lc.Category)
+		if strings.Count(joinCategory(lc.Category), ".") != max(len(cat)-1, 0) {
+			return nil, fmt.Errorf("loggerjs: %s: empty segment in a dotted name", field)
+		}
+		key := categoryKey(cat)
 		if j, dup := seen[key]; dup {
 			return nil, fmt.Errorf("loggerjs: %s: category already configured by Config.Loggers[%d]", field, j)
 		}
@@ -173,11 +181,11 @@ func (e *engine) compile(cfg Config, env []levelDirective) (*snapshot, error) {
 		if j := slices.IndexFunc(lc.Middleware, isNilMiddleware); j >= 0 {
 			return nil, fmt.Errorf("loggerjs: %s: Middleware[%d]: nil middleware", field, j)
 		}
-		n := s.root.descend(lc.Category)
+		n := s.root.descend(cat)
 		n.configured = true
 		n.level = lc.Level
 		n.override = lc.ParentSinks == Override
-		n.mw = slices.Clone(lc.Middleware)
+		n.mw = e.stages(lc.Middleware)
 		for _, name := range lc.Sinks {
 			entry, ok := s.byName[name]
 			if !ok {

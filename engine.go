@@ -17,7 +17,7 @@ import (
 // NewHandler makes another.
 type engine struct {
 	snap   atomic.Pointer[snapshot]
-	closed atomic.Pointer[snapshot] // the one Shutdown retired, for Stats
+	closed atomic.Pointer[snapshot] // the one Shutdown retired: routes records logged after it
 	// seq is written by every record: it sits on cache lines of its own,
 	// so that the snapshot every record reads is not evicted from the
 	// other cores' caches by each write.
@@ -29,7 +29,13 @@ type engine struct {
 	mu    sync.Mutex // serialises configure, flush and shutdown
 	sinks map[Sink]*sinkCounters
 
-	limiter     metaLimiter
+	// statsMu guards the counters that outlive configurations.
+	statsMu  sync.Mutex
+	filtered map[string]*atomic.Uint64 // by middleware name
+	retired  map[string]SinkStats      // sinks no configuration names any more, by name
+
+	limiter      metaLimiter
+	afterLimiter metaLimiter // records logged after shutdown
 	now         func() time.Time
 	fallbackMu  sync.Mutex
 	fallbackOut io.Writer // nil: os.Stderr
@@ -103,9 +109,10 @@ func (e *engine) configure(cfg Config) error {
 	defer cancel()
 	for _, entry := range old.sinks {
 		if !snap.holds(entry.configured) {
-			if err := entry.sink.Close(ctx); err != nil {
+			if err := callSink(func() error { return entry.sink.Close(ctx) }); err != nil {
 				e.report(nil, slog.LevelWarn, "closing a retired sink failed", slog.String("sink", entry.name), slog.Any("error", err))
 			}
+			e.retire(entry)
 		}
 	}
 	return nil
@@ -146,8 +153,8 @@ func (e *engine) dispatch(ctx context.Context, rt *route, r *Record, exclude *si
 		}
 		return
 	}
-	for _, m := range rt.mw {
-		if !e.process(ctx, m, r, nil) {
+	for _, st := range rt.mw {
+		if !e.process(ctx, st, r, nil) {
 			return
 		}
 	}
@@ -175,8 +182,8 @@ func (e *engine) dispatch(ctx context.Context, rt *route, r *Record, exclude *si
 		}
 		v := r.view()
 		keep := true
-		for _, m := range t.entry.mw {
-			if !e.process(ctx, m, v, t.entry) {
+		for _, st := range t.entry.mw {
+			if !e.process(ctx, st, v, t.entry) {
 				keep = false
 				break
 			}
@@ -192,8 +199,10 @@ func (e *engine) dispatch(ctx context.Context, rt *route, r *Record, exclude *si
 	}
 }
 
-// process runs one middleware, recovering a panic.
-func (e *engine) process(ctx context.Context, m Middleware, r *Record, sink *sinkEntry) (keep bool) {
+// process runs one middleware, recovering a panic, and counts the record
+// as filtered when the middleware drops it.
+func (e *engine) process(ctx context.Context, st stage, r *Record, sink *sinkEntry) (keep bool) {
+	m := st.m
 	defer func() {
 		if p := recover(); p != nil {
 			keep = true
@@ -207,7 +216,35 @@ func (e *engine) process(ctx context.Context, m Middleware, r *Record, sink *sin
 			}
 		}
 	}()
-	return m.Process(ctx, r)
+	if m.Process(ctx, r) {
+		return true
+	}
+	st.filtered.Add(1)
+	return false
+}
+
+// stages pairs each middleware with the counter of its name, made on
+// first use; the counters outlive configurations. e.mu is held.
+func (e *engine) stages(mw []Middleware) []stage {
+	if len(mw) == 0 {
+		return nil
+	}
+	out := make([]stage, len(mw))
+	e.statsMu.Lock()
+	defer e.statsMu.Unlock()
+	if e.filtered == nil {
+		e.filtered = map[string]*atomic.Uint64{}
+	}
+	for i, m := range mw {
+		name := middlewareName(m)
+		c := e.filtered[name]
+		if c == nil {
+			c = new(atomic.Uint64)
+			e.filtered[name] = c
+		}
+		out[i] = stage{m: m, filtered: c}
+	}
+	return out
 }
 
 // write hands a record to one sink, recovering a panic.
@@ -295,35 +332,46 @@ func (e *engine) sinkError(s *sinkEntry, r *Record, err error) {
 	}
 }
 
-// flush flushes every sink of the current configuration.
+// flush flushes every sink of the current configuration. It returns an
+// error when a sink's Flush failed or records were lost while it ran.
 func (e *engine) flush(ctx context.Context) error {
 	snap := e.snap.Load()
 	if snap == nil {
 		return nil
 	}
+	before := e.stats().Lost()
 	var errs []error
 	for _, s := range snap.sinks {
 		if err := callSink(func() error { return s.sink.Flush(ctx) }); err != nil {
 			errs = append(errs, fmt.Errorf("loggerjs: flush sink %q: %w", s.name, err))
 		}
 	}
+	if lost := e.stats().Lost() - before; lost > 0 {
+		errs = append(errs, fmt.Errorf("loggerjs: %d records lost while Flush ran (see Stats)", lost))
+	}
 	return errors.Join(errs...)
 }
 
 // shutdown flushes and closes every sink and leaves the engine
-// unconfigured: its loggers log nothing until the next configure.
+// unconfigured: records logged afterwards go to the fallback, counted.
+// It returns an error when a sink's Close failed or records were lost
+// while it ran.
 func (e *engine) shutdown(ctx context.Context) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	snap := e.snap.Swap(nil)
+	snap := e.snap.Load()
 	if snap == nil {
 		return nil
 	}
+	before := e.stats().Lost()
+	snap = e.snap.Swap(nil)
 	e.closed.Store(snap)
 	var errs []error
 	if snap.early != nil {
 		recs, _ := snap.early.drain()
 		if len(recs) > 0 {
+			e.counters[counterEarlyDiscarded].Add(uint64(len(recs)))
+			processCounters[counterEarlyDiscarded].Add(uint64(len(recs)))
 			errs = append(errs, fmt.Errorf("loggerjs: shutdown discarded %d records buffered before Configure", len(recs)))
 		}
 	}
@@ -331,8 +379,58 @@ func (e *engine) shutdown(ctx context.Context) error {
 		if err := callSink(func() error { return s.sink.Close(ctx) }); err != nil {
 			errs = append(errs, fmt.Errorf("loggerjs: close sink %q: %w", s.name, err))
 		}
+		e.retire(s)
+	}
+	if lost := e.stats().Lost() - before; lost > 0 {
+		errs = append(errs, fmt.Errorf("loggerjs: %d records lost while Shutdown ran (see Stats)", lost))
 	}
 	return errors.Join(errs...)
+}
+
+// afterShutdown handles a record logged after shutdown: when the
+// configuration shutdown retired would have routed it, it is counted and
+// written to the fallback writer, redacted and rate-limited.
+func (e *engine) afterShutdown(h *Handler, sr slog.Record) {
+	closed := e.closed.Load()
+	if closed == nil {
+		return
+	}
+	rt := closed.routeFor(h.category, h.catKey)
+	if sr.Level < rt.minLevel() || rt.early != nil {
+		return
+	}
+	e.count(counterAfterShutdown)
+	ok, suppressed := e.afterLimiter.allow(e.now())
+	if !ok {
+		return
+	}
+	r := getRecord()
+	defer r.free()
+	r.Time, r.Level, r.PC, r.msg = sr.Time, sr.Level, sr.PC, sr.Message
+	r.Category, r.catName, r.eng = h.category, h.catName, e
+	r.Scope = h.scope
+	sr.Attrs(func(a slog.Attr) bool {
+		if _, isCat := asCategory(a); isCat {
+			return true
+		}
+		if f, isLazy := asLazyMessage(a); isLazy {
+			if r.msg == "" {
+				r.lazy = f
+			}
+			return true
+		}
+		r.attrs = append(r.attrs, a)
+		return true
+	})
+	r.Err = firstError(r.attrs)
+	r.attrs = append(r.attrs, slog.Bool("after_shutdown", true))
+	if suppressed > 0 {
+		r.attrs = append(r.attrs, slog.Uint64("suppressed", suppressed))
+	}
+	if closed.redactor != nil && !e.redact(closed.redactor, r) {
+		return
+	}
+	e.fallback(r)
 }
 
 // callSink calls f, turning a panic into an error.
@@ -369,12 +467,4 @@ func (e *engine) redact(rd Redactor, r *Record) (ok bool) {
 	return true
 }
 
-// statsSnapshot is the configuration whose sinks Stats reports: the
-// current one, or the one Shutdown retired, so that final counts stay
-// readable after Close.
-func (e *engine) statsSnapshot() *snapshot {
-	if s := e.snap.Load(); s != nil {
-		return s
-	}
-	return e.closed.Load()
-}
+

@@ -46,9 +46,10 @@ func ExampleNew_badConfiguration() {
 }
 
 func ExampleConfigure() {
-	// A library gets its logger at init time, before any configuration.
+	// A library gets its logger at init time, before any configuration;
+	// what it logs then is kept and replayed into the first Configure.
 	lib := loggerjs.GetLogger("mylib", "parser")
-	lib.Info("not configured yet: logs nothing")
+	lib.Info("before Configure: below mylib's level once configured")
 
 	// The application configures the registry.
 	err := loggerjs.Configure(loggerjs.Config{

@@ -72,18 +72,37 @@ func (h *Handler) resolveRoute(snap *snapshot) *route {
 func (h *Handler) Enabled(_ context.Context, level slog.Level) bool {
 	rt := h.route()
 	if rt == nil {
-		return false
+		return h.eng.closed.Load() != nil && h.retiredEnabled(level)
 	}
 	if !rt.dynamic {
 		return level >= rt.min
 	}
+	if rt.early != nil && rt.early.full.Load() {
+		// The default early buffer is full: the record would be dropped,
+		// so count it here and spare the caller building it.
+		h.eng.count(counterEarlyOverflow)
+		return false
+	}
 	return level >= rt.minLevel()
+}
+
+// retiredEnabled reports whether the configuration Shutdown retired would
+// have routed a record at level: such records still reach Handle, to be
+// counted and written to the fallback.
+func (h *Handler) retiredEnabled(level slog.Level) bool {
+	closed := h.eng.closed.Load()
+	if closed == nil {
+		return false
+	}
+	rt := closed.routeFor(h.category, h.catKey)
+	return rt.early == nil && level >= rt.minLevel()
 }
 
 // Handle routes r to the sinks of its category. It always returns nil.
 func (h *Handler) Handle(ctx context.Context, sr slog.Record) error {
 	rt := h.route()
 	if rt == nil {
+		h.eng.afterShutdown(h, sr)
 		return nil
 	}
 	r := getRecord()
@@ -203,9 +222,5 @@ func (h *Handler) Close(ctx context.Context) error { return h.eng.shutdown(ctx) 
 // Stats returns the counters of h's handler tree. After Close it still
 // reports the sinks of the configuration Close retired.
 func (h *Handler) Stats() MetaStats {
-	s := h.eng.counters.stats()
-	if snap := h.eng.statsSnapshot(); snap != nil {
-		s.Sinks = snap.sinkStats()
-	}
-	return s
+	return h.eng.stats()
 }

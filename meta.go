@@ -5,7 +5,9 @@ import (
 	"expvar"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -29,25 +31,66 @@ type MetaStats struct {
 	// CodecFallbacks counts values a codec wrote as an error marker
 	// because it could not encode them.
 	CodecFallbacks uint64
-	// EarlyBufferOverflow counts records dropped from a full EarlyBuffer.
+	// EarlyBufferOverflow counts records dropped from a full early buffer
+	// (see Config.EarlyBuffer).
 	EarlyBufferOverflow uint64
+	// EarlyBufferDiscarded counts records still held in the early buffer
+	// when Shutdown ran before any configuration with sinks.
+	EarlyBufferDiscarded uint64
+	// AfterShutdown counts records logged after Shutdown (or Handler.Close)
+	// that the configuration Shutdown retired would have routed. They are
+	// written to stderr instead (redacted, rate-limited), and counted here
+	// as lost to their sinks.
+	AfterShutdown uint64
 	// MetaSuppressed counts meta records not emitted because the meta
 	// logger's rate limit was reached. The losses they would have reported
 	// are still counted above.
 	MetaSuppressed uint64
 	// Sinks holds the counters of each configured sink by name.
 	Sinks map[string]SinkStats `json:",omitempty"`
+	// RetiredSinks holds the final counters of the sinks that a later
+	// Configure or Shutdown closed, by name, summed over every sink
+	// retired under that name, so that counts stay cumulative over the
+	// handler tree's life.
+	RetiredSinks map[string]SinkStats `json:",omitempty"`
+	// Filtered counts the records middleware dropped on purpose (its
+	// Process returned false: sampling, rate limits, dedupe, a filter), by
+	// middleware name: the Named name, or else its Go type
+	// ("*middleware.Sampler").
+	Filtered map[string]uint64 `json:",omitempty"`
 }
 
 // Lost returns the number of records that some sink did not receive:
-// redactor panics, sink errors, sink panics, writes after close and early-buffer overflow,
-// plus what the sinks themselves report dropping under keys that start
-// with "dropped".
+// redactor panics, sink errors, sink panics, writes after close, the
+// early buffer's overflow and discards, records logged after Shutdown,
+// plus what the sinks themselves, current and retired, report dropping
+// under keys that start with "dropped".
+//
+// For a sink, the records logged that its route reached add up: the
+// records it delivered, plus Lost, plus FilteredTotal.
 func (s MetaStats) Lost() uint64 {
-	n := s.RedactorPanics + s.SinkErrors + s.SinkPanics + s.WriteAfterClose + s.EarlyBufferOverflow
-	for _, ss := range s.Sinks {
+	n := s.RedactorPanics + s.SinkErrors + s.SinkPanics + s.WriteAfterClose +
+		s.EarlyBufferOverflow + s.EarlyBufferDiscarded + s.AfterShutdown
+	return n + ownSum(s.Sinks, "dropped") + ownSum(s.RetiredSinks, "dropped")
+}
+
+// FilteredTotal returns the number of records dropped on purpose: by
+// middleware (Filtered), plus what sinks that filter (FingersCrossed
+// discarding held records) report under keys that start with "filtered".
+func (s MetaStats) FilteredTotal() uint64 {
+	var n uint64
+	for _, v := range s.Filtered {
+		n += v
+	}
+	return n + ownSum(s.Sinks, "filtered") + ownSum(s.RetiredSinks, "filtered")
+}
+
+// ownSum adds up the sinks' own counters whose keys start with prefix.
+func ownSum(sinks map[string]SinkStats, prefix string) uint64 {
+	var n uint64
+	for _, ss := range sinks {
 		for k, v := range ss.Own {
-			if len(k) >= 7 && k[:7] == "dropped" && v > 0 {
+			if strings.HasPrefix(k, prefix) && v > 0 {
 				n += uint64(v)
 			}
 		}
@@ -74,6 +117,8 @@ const (
 	counterCodecFallback
 	counterEarlyOverflow
 	counterMetaSuppressed
+	counterEarlyDiscarded
+	counterAfterShutdown
 	numCounters
 )
 
@@ -81,14 +126,16 @@ type counterSet [numCounters]atomic.Uint64
 
 func (c *counterSet) stats() MetaStats {
 	return MetaStats{
-		MiddlewarePanics:    c[counterMiddlewarePanic].Load(),
-		RedactorPanics:      c[counterRedactorPanic].Load(),
-		SinkErrors:          c[counterSinkError].Load(),
-		SinkPanics:          c[counterSinkPanic].Load(),
-		WriteAfterClose:     c[counterWriteAfterClose].Load(),
-		CodecFallbacks:      c[counterCodecFallback].Load(),
-		EarlyBufferOverflow: c[counterEarlyOverflow].Load(),
-		MetaSuppressed:      c[counterMetaSuppressed].Load(),
+		MiddlewarePanics:     c[counterMiddlewarePanic].Load(),
+		RedactorPanics:       c[counterRedactorPanic].Load(),
+		SinkErrors:           c[counterSinkError].Load(),
+		SinkPanics:           c[counterSinkPanic].Load(),
+		WriteAfterClose:      c[counterWriteAfterClose].Load(),
+		CodecFallbacks:       c[counterCodecFallback].Load(),
+		EarlyBufferOverflow:  c[counterEarlyOverflow].Load(),
+		MetaSuppressed:       c[counterMetaSuppressed].Load(),
+		EarlyBufferDiscarded: c[counterEarlyDiscarded].Load(),
+		AfterShutdown:        c[counterAfterShutdown].Load(),
 	}
 }
 
@@ -113,10 +160,81 @@ func (e *engine) count(i int) {
 // value as "loggerjs".
 func Stats() MetaStats {
 	s := processCounters.stats()
-	if snap := registry.statsSnapshot(); snap != nil {
+	registry.addSinkStats(&s)
+	return s
+}
+
+// stats returns the counters of e's handler tree.
+func (e *engine) stats() MetaStats {
+	s := e.counters.stats()
+	e.addSinkStats(&s)
+	return s
+}
+
+// addSinkStats fills in the sinks' counters, retired ones included, and
+// the middleware's filtered counts.
+func (e *engine) addSinkStats(s *MetaStats) {
+	if snap := e.snap.Load(); snap != nil {
 		s.Sinks = snap.sinkStats()
 	}
-	return s
+	e.statsMu.Lock()
+	defer e.statsMu.Unlock()
+	if len(e.retired) > 0 {
+		s.RetiredSinks = make(map[string]SinkStats, len(e.retired))
+		for name, ss := range e.retired {
+			ss.Own = maps.Clone(ss.Own)
+			s.RetiredSinks[name] = ss
+		}
+	}
+	for name, c := range e.filtered {
+		if n := c.Load(); n > 0 {
+			if s.Filtered == nil {
+				s.Filtered = map[string]uint64{}
+			}
+			s.Filtered[name] = n
+		}
+	}
+}
+
+// retire adds the final counters of a closed sink to the retired ones.
+func (e *engine) retire(entry *sinkEntry) {
+	ss := entry.sinkStats()
+	e.statsMu.Lock()
+	defer e.statsMu.Unlock()
+	if e.retired == nil {
+		e.retired = map[string]SinkStats{}
+	}
+	old := e.retired[entry.name]
+	old.Errors += ss.Errors
+	old.Panics += ss.Panics
+	old.WriteAfterClose += ss.WriteAfterClose
+	if len(ss.Own) > 0 && old.Own == nil {
+		old.Own = map[string]int64{}
+	}
+	for k, v := range ss.Own {
+		old.Own[k] += v
+	}
+	e.retired[entry.name] = old
+}
+
+// middlewareName names a middleware in MetaStats.Filtered.
+func middlewareName(m Middleware) string {
+	if n, ok := m.(*namedMiddleware); ok {
+		return n.name
+	}
+	return fmt.Sprintf("%T", m)
+}
+
+// Named returns m under a name of its own, for MetaStats.Filtered: the
+// records it drops are counted under name instead of under its Go type.
+// Use it to tell two middleware of one type apart, or a MiddlewareFunc.
+func Named(name string, m Middleware) Middleware {
+	return &namedMiddleware{name: name, Middleware: m}
+}
+
+type namedMiddleware struct {
+	name string
+	Middleware
 }
 
 func init() {
@@ -129,17 +247,21 @@ func (s *snapshot) sinkStats() map[string]SinkStats {
 	}
 	out := make(map[string]SinkStats, len(s.sinks))
 	for _, e := range s.sinks {
-		ss := SinkStats{
-			Errors:          e.stats.errors.Load(),
-			Panics:          e.stats.panics.Load(),
-			WriteAfterClose: e.stats.afterClose.Load(),
-		}
-		if r, ok := e.sink.(StatsReporter); ok {
-			ss.Own = sinkOwnStats(r)
-		}
-		out[e.name] = ss
+		out[e.name] = e.sinkStats()
 	}
 	return out
+}
+
+func (e *sinkEntry) sinkStats() SinkStats {
+	ss := SinkStats{
+		Errors:          e.stats.errors.Load(),
+		Panics:          e.stats.panics.Load(),
+		WriteAfterClose: e.stats.afterClose.Load(),
+	}
+	if r, ok := e.sink.(StatsReporter); ok {
+		ss.Own = sinkOwnStats(r)
+	}
+	return ss
 }
 
 func sinkOwnStats(r StatsReporter) (m map[string]int64) {

@@ -108,9 +108,11 @@ func NewRecord(sr slog.Record) *Record {
 	return r
 }
 
-// SetCategory sets the record's category; names must not be modified
-// afterwards. It is for records built with NewRecord.
+// SetCategory sets the record's category. A dot in a name separates
+// segments, as everywhere a category is named. It is for records built
+// with NewRecord.
 func (r *Record) SetCategory(names ...string) {
+	names = splitCategory(names)
 	r.Category = names
 	r.catName = joinCategory(names)
 }

@@ -11,26 +11,31 @@ import (
 	"github.com/loggerjs/loggerjs/sinks"
 )
 
-// resetRegistry leaves the process-wide registry unconfigured after t.
+// resetRegistry puts the process-wide registry in the state a process
+// starts in, before and after t.
 func resetRegistry(t *testing.T) {
 	t.Helper()
-	_ = loggerjs.Shutdown(context.Background())
-	t.Cleanup(func() { _ = loggerjs.Shutdown(context.Background()) })
+	loggerjs.ResetRegistry()
+	t.Cleanup(loggerjs.ResetRegistry)
 }
 
 // TestRegistry walks a library's logger through the registry's life:
-// silent before Configure, routed after, following a reconfiguration, and
-// silent again after Shutdown.
+// buffered before Configure, routed after, following a reconfiguration,
+// and counted on stderr after Shutdown.
 func TestRegistry(t *testing.T) {
 	resetRegistry(t)
 	lib := loggerjs.GetLogger("lib", "parser")
 	if lib != loggerjs.GetLogger("lib", "parser") {
 		t.Error("GetLogger returned two loggers for one category")
 	}
-	if lib.Enabled(context.Background(), loggerjs.LevelFatal) {
-		t.Error("enabled before Configure")
+	if lib != loggerjs.GetLogger("lib.parser") || lib != loggerjs.GetLogger("lib", "", "parser") {
+		t.Error(`GetLogger("lib.parser") is not GetLogger("lib", "parser")`)
+	}
+	if !lib.Enabled(context.Background(), loggerjs.LevelTrace) {
+		t.Error("not enabled before Configure: the early buffer should take every level")
 	}
 	lib.Error("before configure")
+	lib.Debug("before configure, below the level to come")
 
 	first, second := sinks.Memory(), sinks.Memory()
 	if err := loggerjs.Configure(loggerjs.Config{
@@ -48,7 +53,7 @@ func TestRegistry(t *testing.T) {
 		t.Fatal(err)
 	}
 	lib.Debug("two")
-	if got := first.Messages(); !slices.Equal(got, []string{"one"}) {
+	if got := first.Messages(); !slices.Equal(got, []string{"before configure", "one"}) {
 		t.Errorf("first sink got %q", got)
 	}
 	if got := second.Messages(); !slices.Equal(got, []string{"two"}) {
@@ -60,9 +65,20 @@ func TestRegistry(t *testing.T) {
 	if err := loggerjs.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	lib.Error("after shutdown")
+	before := loggerjs.Stats().AfterShutdown
+	stderr := captureStderr(t, func() {
+		lib.Error("after shutdown", "password", "hunter2")
+		lib.Log(context.Background(), slog.LevelDebug-4, "below every level the retired configuration had")
+	})
 	if second.Len() != 1 {
 		t.Error("logged after Shutdown")
+	}
+	if got := loggerjs.Stats().AfterShutdown - before; got != 1 {
+		t.Errorf("AfterShutdown grew by %d, want 1", got)
+	}
+	if !strings.Contains(stderr, `msg="after shutdown"`) || !strings.Contains(stderr, "logger=lib.parser") ||
+		strings.Contains(stderr, "hunter2") || strings.Contains(stderr, "below every level") {
+		t.Errorf("stderr after Shutdown:\n%s", stderr)
 	}
 	if err := second.Write(context.Background(), loggerjs.NewRecord(slog.Record{})); err != loggerjs.ErrClosed {
 		t.Errorf("Shutdown did not close the sink: %v", err)

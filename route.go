@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // snapshot is one immutable configuration as the hot path reads it. A new
@@ -15,7 +16,7 @@ type snapshot struct {
 	eng      *engine
 	sinks    []*sinkEntry // sorted by name
 	byName   map[string]*sinkEntry
-	global   []Middleware
+	global   []stage
 	redactor Redactor // nil: none
 	root     *node
 	routes   sync.Map // categoryKey -> *route
@@ -28,7 +29,7 @@ type sinkEntry struct {
 	name       string
 	configured Sink // as given in Config.Sinks, for identity
 	sink       Sink // with any WithMiddleware wrapper removed
-	mw         []Middleware
+	mw         []stage
 	stats      *sinkCounters
 }
 
@@ -40,7 +41,14 @@ type node struct {
 	fromEnv    bool
 	override   bool
 	sinks      []*sinkEntry
-	mw         []Middleware
+	mw         []stage
+}
+
+// stage is one middleware in a route with the counter of the records it
+// dropped.
+type stage struct {
+	m        Middleware
+	filtered *atomic.Uint64
 }
 
 func (n *node) descend(cat []string) *node {
@@ -66,7 +74,7 @@ type route struct {
 	catName  string
 	min      slog.Level // the lowest level any target accepts
 	dynamic  bool       // some gate reads a Leveler that may change
-	mw       []Middleware
+	mw       []stage
 	redactor Redactor
 	targets  []target
 	shares   bool // some targets share one encoding
@@ -128,7 +136,7 @@ func (t *target) gate() slog.Level {
 
 // minLevel returns the lowest level that reaches any sink of rt.
 func (rt *route) minLevel() slog.Level {
-	if !rt.dynamic {
+	if !rt.dynamic || rt.early != nil {
 		return rt.min
 	}
 	l := disabled
@@ -154,6 +162,7 @@ func (s *snapshot) resolve(cat []string) *route {
 	rt := &route{snap: s, category: cat, catName: joinCategory(cat), min: disabled, early: s.early}
 	if s.early != nil {
 		rt.min = slog.Level(math.MinInt)
+		rt.dynamic = s.early.keepFirst // Enabled asks the ring
 		return rt
 	}
 	path := make([]*node, 0, len(cat)+1)
@@ -272,24 +281,33 @@ func safeCodec(ew EncodedWriter) (c Codec) {
 
 // earlyRing keeps the records of a buffering configuration.
 type earlyRing struct {
-	mu      sync.Mutex
-	recs    []*Record
-	start   int
-	n       int
-	dropped uint64
+	mu        sync.Mutex
+	recs      []*Record
+	start     int
+	n         int
+	dropped   uint64
+	keepFirst bool        // when full, drop the newest record, not the oldest
+	full      atomic.Bool // keepFirst and full: Enabled says no
 }
 
 func newEarlyRing(size int) *earlyRing { return &earlyRing{recs: make([]*Record, size)} }
 
-// push keeps r, dropping the oldest record when full; it reports whether
-// one was dropped.
+// push keeps r, dropping the oldest record when full (or r itself, for a
+// ring that keeps the first records); it reports whether one was dropped.
 func (b *earlyRing) push(r *Record) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.n < len(b.recs) {
 		b.recs[(b.start+b.n)%len(b.recs)] = r
 		b.n++
+		if b.keepFirst && b.n == len(b.recs) {
+			b.full.Store(true)
+		}
 		return false
+	}
+	if b.keepFirst {
+		b.dropped++
+		return true
 	}
 	b.recs[b.start] = r
 	b.start = (b.start + 1) % len(b.recs)
@@ -308,5 +326,6 @@ func (b *earlyRing) drain() ([]*Record, uint64) {
 	d := b.dropped
 	clear(b.recs)
 	b.n, b.start, b.dropped = 0, 0, 0
+	b.full.Store(false)
 	return out, d
 }
