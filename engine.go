@@ -36,10 +36,10 @@ type engine struct {
 
 	limiter      metaLimiter
 	afterLimiter metaLimiter // records logged after shutdown
-	now         func() time.Time
-	fallbackMu  sync.Mutex
-	fallbackOut io.Writer // nil: os.Stderr
-	getenv      func(string) string
+	now          func() time.Time
+	fallbackMu   sync.Mutex
+	fallbackOut  io.Writer // nil: os.Stderr
+	getenv       func(string) string
 }
 
 // cacheLine is the span that keeps two fields off each other's cache
@@ -466,5 +466,3 @@ func (e *engine) redact(rd Redactor, r *Record) (ok bool) {
 	redactRecord(rd, r)
 	return true
 }
-
-
