@@ -60,6 +60,12 @@ type LoggerConfig struct {
 	// records of this category and below. A nil Level sets no gate: every
 	// level passes. A *slog.LevelVar changes the gate at run time;
 	// LevelOff silences the category.
+	//
+	// A directive in the LOGGERJS_LEVEL environment variable (EnvLevel)
+	// that names this category wins over Level, and changes made to a
+	// *slog.LevelVar here have no effect while it does; Configure says so
+	// with a warning on the meta logger naming the category and the
+	// directive.
 	Level slog.Leveler
 	// Sinks names the sinks of this logger, from Config.Sinks.
 	Sinks []string
@@ -198,6 +204,9 @@ func (e *engine) compile(cfg Config, env []levelDirective) (*snapshot, error) {
 	}
 	for _, d := range env {
 		n := s.root.descend(d.category)
+		if n.configured && n.level != nil && !n.fromEnv {
+			s.pinned = append(s.pinned, pinnedLevel{category: d.category, env: d.level, configured: n.level})
+		}
 		n.configured = true
 		n.level = d.level
 		n.fromEnv = true

@@ -88,6 +88,17 @@ func (e *engine) configure(cfg Config) error {
 	if envErr != nil {
 		e.report(nil, slog.LevelWarn, "malformed "+EnvLevel+" directives ignored", slog.Any("error", envErr))
 	}
+	for _, p := range snap.pinned {
+		attrs := []slog.Attr{
+			slog.String("category", categoryLabel(p.category)),
+			slog.String("directive", directiveText(p.category, p.env)),
+			slog.String("overridden", fmt.Sprintf("%v (%T)", p.configured.Level(), p.configured)),
+		}
+		if _, static := p.configured.(slog.Level); !static {
+			attrs = append(attrs, slog.String("note", "changes to this Leveler have no effect while "+EnvLevel+" names the category"))
+		}
+		e.report(nil, slog.LevelWarn, EnvLevel+" overrides the level configured for a category", attrs...)
+	}
 	if old == nil {
 		return nil
 	}
@@ -188,6 +199,11 @@ func (e *engine) dispatch(ctx context.Context, rt *route, r *Record, exclude *si
 				break
 			}
 		}
+		if keep && rt.redactor != nil && v.changedFrom(r) {
+			// Redaction is the last step before a sink: what per-sink
+			// middleware added is redacted too.
+			keep = e.redact(rt.redactor, v)
+		}
 		if keep {
 			e.write(ctx, t.entry, v)
 		}
@@ -205,6 +221,15 @@ func (e *engine) process(ctx context.Context, st stage, r *Record, sink *sinkEnt
 	m := st.m
 	defer func() {
 		if p := recover(); p != nil {
+			if failsClosed(m) {
+				keep = false
+				e.count(counterRedactorPanic)
+				if r.Source != metaSource {
+					e.report(nil, slog.LevelError, "redactor panicked; the record was dropped",
+						slog.String("middleware", middlewareName(m)), slog.String("panic", panicText(p)))
+				}
+				return
+			}
 			keep = true
 			e.count(counterMiddlewarePanic)
 			if r.Source != metaSource {

@@ -176,6 +176,14 @@ func parseLevelSpec(spec string) ([]levelDirective, error) {
 	return out, errors.Join(errs...)
 }
 
+// directiveText writes a directive back in EnvLevel's syntax.
+func directiveText(cat []string, l slog.Level) string {
+	if len(cat) == 0 {
+		return LevelName(l)
+	}
+	return joinCategory(cat) + "=" + LevelName(l)
+}
+
 func slicesContainsEmpty(names []string) bool {
 	for _, n := range names {
 		if n == "" {

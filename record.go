@@ -271,6 +271,12 @@ func (r *Record) view() *Record {
 	return v
 }
 
+// changedFrom reports whether r, a view of orig, was given attrs, root
+// attrs, a scope or a message of its own.
+func (r *Record) changedFrom(orig *Record) bool {
+	return !r.shared || !r.rootShared || r.Scope != orig.Scope || r.msg != orig.msg
+}
+
 // SlogRecord returns a slog.Record with r's time, level, message, PC and
 // attrs (root attrs first). Category and scope are not included: a sink that hands records to
 // a slog.Handler replays the scope with WithAttrs and WithGroup.

@@ -124,9 +124,26 @@ func redactScope(rd Redactor, sc *Scope) *Scope {
 // Redactor that should reach only some sinks (through WithMiddleware) or
 // some categories (through LoggerConfig.Middleware). Config.Redactor is
 // the place for the one that reaches every sink.
-func Redaction(rd Redactor) Middleware {
-	return MiddlewareFunc(func(_ context.Context, r *Record) bool {
-		redactRecord(rd, r)
-		return true
-	})
+//
+// Like Config.Redactor it fails closed: when rd panics, the record is
+// dropped for the sinks the middleware guards and counted as a
+// RedactorPanics loss, never passed on half-redacted.
+func Redaction(rd Redactor) Middleware { return &redactionMiddleware{rd: rd} }
+
+type redactionMiddleware struct{ rd Redactor }
+
+// Process applies the Redactor to r.
+func (m *redactionMiddleware) Process(_ context.Context, r *Record) bool {
+	redactRecord(m.rd, r)
+	r.textRd, r.textRdSet = m.rd, true
+	return true
+}
+
+// failsClosed reports whether a panic in m must drop the record.
+func failsClosed(m Middleware) bool {
+	if n, ok := m.(*namedMiddleware); ok {
+		m = n.Middleware
+	}
+	_, ok := m.(*redactionMiddleware)
+	return ok
 }

@@ -22,6 +22,14 @@ type snapshot struct {
 	routes   sync.Map // categoryKey -> *route
 	meta     *route
 	early    *earlyRing // set on a buffering configuration
+	pinned   []pinnedLevel
+}
+
+// pinnedLevel is a LoggerConfig.Level that an EnvLevel directive overrides.
+type pinnedLevel struct {
+	category   []string
+	env        slog.Level
+	configured slog.Leveler
 }
 
 // sinkEntry is a configured sink under its name.
