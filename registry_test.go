@@ -154,8 +154,11 @@ func TestEnvLevel(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	recs := meta.Records()
-	if len(recs) != 1 {
+	if len(recs) != 2 {
 		t.Fatalf("meta records: %d", len(recs))
+	}
+	if got := recs[1].Message(); got != loggerjs.EnvLevel+" overrides the level configured for a category" {
+		t.Errorf("second meta record %q: the root's Info is overridden by warn", got)
 	}
 	text := recs[0].Err.Error()
 	if !strings.Contains(text, `"lib=loud"`) || !strings.Contains(text, `"=info"`) {
