@@ -204,16 +204,20 @@ func (s *AsyncSink) writeOne(ctx context.Context, e Entry) (err error) {
 }
 
 // Flush waits until the records queued before the call are written, then
-// flushes the inner sink, within ctx's deadline.
+// flushes the inner sink, within ctx's deadline. It returns a *LossError
+// if records were dropped while it ran (the inner sink failed them), and
+// an error naming how many are still queued if ctx ended first; the
+// inner sink's Flush error is joined to it.
 func (s *AsyncSink) Flush(ctx context.Context) error {
-	if err := s.p.flush(ctx); err != nil {
-		return err
-	}
-	return s.inner.Flush(ctx)
+	err := s.p.flush(ctx)
+	return errors.Join(err, s.inner.Flush(ctx))
 }
 
 // Close stops taking records, writes what is queued until ctx is done,
 // drops and counts the rest, stops the worker and closes the inner sink.
+// It returns a *LossError if records were dropped while it ran (at the
+// deadline, or failed by the inner sink), joined with the inner sink's
+// Close error.
 // If the inner sink is stuck in a write past the deadline, Close returns
 // anyway; the worker closes the inner sink and stops once that write
 // returns. Calling Close again does nothing.

@@ -141,7 +141,10 @@ func TestAsyncInnerErrorsCounted(t *testing.T) {
 	for i := range 50 {
 		s.Write(context.Background(), rec(i))
 	}
-	closeNow(t, s)
+	before := s.SinkStats()["dropped_write_error"]
+	if lost := lossOf(t, s.Close(context.Background())); lost > 50-before {
+		t.Fatalf("Close lost %d; %d were lost before it", lost, before)
+	}
 	st := s.SinkStats()
 	if st["dropped_write_error"] != 50 || st["shipped"] != 0 {
 		t.Fatalf("stats %v", st)

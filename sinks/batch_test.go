@@ -279,33 +279,36 @@ func TestBatchCircuitBreaker(t *testing.T) {
 		return nil
 	}}
 	s := Batch(c, &BatchOptions{MaxRecords: 1, MaxRetries: -1, BreakerFailures: 3, BreakerCooldown: 10 * time.Second, Clock: clk})
-	write := func(i int) {
+	write := func(i int, lost string) {
+		t.Helper()
 		s.Write(context.Background(), rec(i))
-		if err := s.Flush(context.Background()); err != nil {
-			t.Fatal(err)
+		n := int64(0)
+		if lost != "" {
+			n = 1
 		}
+		wantLoss(t, s.Flush(context.Background()), lost, n)
 	}
 	for i := range 3 {
-		write(i)
+		write(i, "dropped_retries_exhausted")
 	}
 	st := s.SinkStats()
 	if st["breaker_state"] != breakerOpen || st["dropped_retries_exhausted"] != 3 || st["breaker_opened"] != 1 {
 		t.Fatalf("after 3 failures: %v", st)
 	}
-	write(3) // refused without an attempt
+	write(3, "dropped_circuit_open") // refused without an attempt
 	if st := s.SinkStats(); st["dropped_circuit_open"] != 1 || c.calls.Load() != 3 {
 		t.Fatalf("while open: calls %d, %v", c.calls.Load(), st)
 	}
 	clk.Advance(10 * time.Second)
-	write(4) // the probe fails: open again
+	write(4, "dropped_retries_exhausted") // the probe fails: open again
 	if st := s.SinkStats(); st["breaker_state"] != breakerOpen || st["breaker_opened"] != 2 || c.calls.Load() != 4 {
 		t.Fatalf("after failed probe: calls %d, %v", c.calls.Load(), st)
 	}
 	up.Store(true)
-	write(5)
+	write(5, "dropped_circuit_open")
 	clk.Advance(10 * time.Second)
-	write(6) // the probe succeeds: closed
-	write(7)
+	write(6, "") // the probe succeeds: closed
+	write(7, "")
 	st = s.SinkStats()
 	if st["breaker_state"] != breakerClosed || c.got.Load() != 2 {
 		t.Fatalf("after recovery: got %d, %v", c.got.Load(), st)

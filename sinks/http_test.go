@@ -237,22 +237,25 @@ func TestHTTPCollectorGoneThenBackBreaker(t *testing.T) {
 		ShipTimeout: time.Second, Clock: clk}})
 	meta := newMetaLog()
 	s.SetMetaReporter("http", meta)
-	send := func(i int) {
+	send := func(i int, lost string) {
+		t.Helper()
 		s.Write(context.Background(), rec(i))
-		if err := s.Flush(context.Background()); err != nil {
-			t.Fatal(err)
+		n := int64(0)
+		if lost != "" {
+			n = 1
 		}
+		wantLoss(t, s.Flush(context.Background()), lost, n)
 	}
-	send(0)
+	send(0, "")
 	c.srv.Close() // the collector goes away entirely
 	for i := 1; i <= 3; i++ {
-		send(i) // connection refused, three times: the breaker opens
+		send(i, "dropped_retries_exhausted") // connection refused, three times: the breaker opens
 	}
 	if st := s.SinkStats(); st["breaker_state"] != breakerOpen {
 		t.Fatalf("breaker not open: %v", st)
 	}
-	send(4) // refused by the breaker without a request
-	send(5)
+	send(4, "dropped_circuit_open") // refused by the breaker without a request
+	send(5, "dropped_circuit_open")
 	if st := s.SinkStats(); st["dropped_circuit_open"] != 2 {
 		t.Fatalf("stats %v", s.SinkStats())
 	}
@@ -265,13 +268,13 @@ func TestHTTPCollectorGoneThenBackBreaker(t *testing.T) {
 	back := &httptest.Server{Listener: l, Config: &http.Server{Handler: http.HandlerFunc(c.serve)}}
 	back.Start()
 	defer back.Close()
-	send(6) // still open: dropped
+	send(6, "dropped_circuit_open") // still open: dropped
 	clk.Advance(30 * time.Second)
-	send(7) // the half-open probe succeeds
+	send(7, "") // the half-open probe succeeds
 	if st := s.SinkStats(); st["breaker_state"] != breakerClosed {
 		t.Fatalf("breaker not closed after probe: %v", st)
 	}
-	send(8)
+	send(8, "")
 	closeNow(t, s)
 	st := s.SinkStats()
 	checkAccounting(t, 9, c.got.Load(), 0, st)
@@ -473,7 +476,7 @@ func TestOTLPPartialSuccessCounted(t *testing.T) {
 		}
 		s := OTLP(c.srv.URL+"/v1/logs", &OTLPOptions{HTTPOptions: HTTPOptions{Batch: BatchOptions{MaxRecords: 5}}})
 		logN(s, 0, 5)
-		closeNow(t, s)
+		wantLoss(t, s.Close(context.Background()), "dropped_rejected", 2)
 		st := s.SinkStats()
 		if st["dropped_rejected"] != 2 || st["shipped"] != 3 {
 			t.Fatalf("answer %s: stats %v", answer, st)

@@ -2,6 +2,7 @@ package sinks
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -105,3 +106,40 @@ func msgOf(line string) string {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// wantLoss checks the error of a Flush or Close: nil when n is 0, else a
+// *LossError of exactly n records, all under reason (any reason if
+// reason is "").
+func wantLoss(t testing.TB, err error, reason string, n int64) {
+	t.Helper()
+	if n == 0 {
+		if err != nil {
+			t.Fatalf("error %v, want none", err)
+		}
+		return
+	}
+	var le *LossError
+	if !errors.As(err, &le) {
+		t.Fatalf("error %v, want a *LossError of %d records", err, n)
+	}
+	if le.Records != n || (reason != "" && le.Reasons[reason] != n) {
+		t.Fatalf("error %v, want %d records lost as %s", err, n, reason)
+	}
+	if !strings.Contains(err.Error(), strconv.FormatInt(n, 10)+" records lost") {
+		t.Fatalf("error %q does not say how many records were lost", err)
+	}
+}
+
+// lossOf returns the records a Flush or Close error says were lost; an
+// error that is not a *LossError fails the test.
+func lossOf(t testing.TB, err error) int64 {
+	t.Helper()
+	if err == nil {
+		return 0
+	}
+	var le *LossError
+	if !errors.As(err, &le) {
+		t.Fatalf("error %v, want nil or a *LossError", err)
+	}
+	return le.Records
+}

@@ -166,6 +166,7 @@ type pipeline struct {
 	closing  bool
 	resolved int64 // records shipped or dropped after being queued
 	accepted int64
+	lostBy   [numStats]int64 // queued records dropped, by counter: what Flush and Close report
 	progress chan struct{} // closed and replaced when resolved grows or room appears
 
 	kick    chan struct{} // wakes the dispatcher
@@ -175,7 +176,6 @@ type pipeline struct {
 	stop    chan struct{} // closed to stop the dispatcher and workers
 	done    sync.WaitGroup
 	closed  atomic.Bool
-	closeMu sync.Mutex // serialises Close
 	closeOK chan struct{}
 	stuck   atomic.Bool // Close returned with a delivery still running
 
@@ -277,6 +277,7 @@ func (p *pipeline) enqueue(ctx context.Context, e Entry) error {
 			old := p.q.pop()
 			p.qBytes -= len(old.Data)
 			p.resolved++
+			p.lostBy[statDroppedQueueFull]++
 			p.wakeLocked()
 			p.mu.Unlock()
 			p.cfg.release(old)
@@ -417,6 +418,7 @@ func (p *pipeline) dropQueued() {
 	}
 	p.qBytes = 0
 	p.resolved += int64(len(dropped))
+	p.lostBy[statDroppedDeadline] += int64(len(dropped))
 	p.wakeLocked()
 	p.mu.Unlock()
 	for i := range dropped {
@@ -430,16 +432,30 @@ func (p *pipeline) worker() {
 	for {
 		select {
 		case bp := <-p.work:
-			p.deliver(*bp)
-			clear(*bp)
-			*bp = (*bp)[:0]
-			batchPool.Put(bp)
-			p.idle <- struct{}{}
-			p.signal(p.kick)
+			p.run(bp)
 		case <-p.stop:
-			return
+			// A batch handed out just before the stop is still
+			// accounted for: past Close's deadline, deliver drops and
+			// counts it without a request.
+			for {
+				select {
+				case bp := <-p.work:
+					p.run(bp)
+				default:
+					return
+				}
+			}
 		}
 	}
+}
+
+func (p *pipeline) run(bp *[]Entry) {
+	p.deliver(*bp)
+	clear(*bp)
+	*bp = (*bp)[:0]
+	batchPool.Put(bp)
+	p.idle <- struct{}{}
+	p.signal(p.kick)
 }
 
 // deliver ships one batch with retries and accounts for every record in
@@ -457,6 +473,11 @@ func (p *pipeline) deliver(batch []Entry) {
 	p.mu.Lock()
 	p.inflight -= n
 	p.resolved += int64(n)
+	if outcome != statShipped {
+		p.lostBy[outcome] += int64(n)
+	} else {
+		p.lostBy[failStat] += int64(failed)
+	}
 	p.wakeLocked()
 	p.mu.Unlock()
 	if outcome != statShipped {
@@ -657,10 +678,13 @@ func (p *pipeline) setBreaker(s int64) {
 }
 
 // flush waits until every record queued before it was called is shipped
-// or dropped, or ctx is done.
+// or dropped, or ctx is done. It returns a *LossError if queued records
+// were dropped while it waited, and an error naming how many records are
+// still queued if ctx ended first.
 func (p *pipeline) flush(ctx context.Context) error {
 	p.mu.Lock()
 	target := p.accepted
+	before := p.lostBy
 	p.flushers++
 	p.mu.Unlock()
 	defer func() {
@@ -669,25 +693,66 @@ func (p *pipeline) flush(ctx context.Context) error {
 		p.mu.Unlock()
 	}()
 	p.signal(p.kick)
+	var pending error
+	if left := p.waitResolved(ctx, target); left > 0 {
+		pending = fmt.Errorf("%d records not yet delivered: %w", left, ctx.Err())
+	}
+	if le := p.lossSince("flush", before, pending); le != nil {
+		return le
+	}
+	if pending != nil {
+		return fmt.Errorf("loggerjs/sinks: flush: %w", pending)
+	}
+	return nil
+}
+
+// waitResolved waits until target records are resolved or ctx is done;
+// it returns how many are left.
+func (p *pipeline) waitResolved(ctx context.Context, target int64) int64 {
 	for {
 		p.mu.Lock()
 		left := target - p.resolved
 		wait := p.progress
 		p.mu.Unlock()
 		if left <= 0 {
-			return nil
+			return 0
 		}
 		select {
 		case <-wait:
 		case <-ctx.Done():
-			return fmt.Errorf("loggerjs/sinks: flush: %d records not yet delivered: %w", left, ctx.Err())
+			return left
 		}
 	}
 }
 
+// lossSince returns a *LossError for the queued records dropped since
+// the counts in before were taken, with cause as its Err, or nil if none
+// were.
+func (p *pipeline) lossSince(op string, before [numStats]int64, cause error) *LossError {
+	p.mu.Lock()
+	now := p.lostBy
+	p.mu.Unlock()
+	var reasons map[string]int64
+	var n int64
+	for i := range now {
+		if d := now[i] - before[i]; d > 0 {
+			if reasons == nil {
+				reasons = make(map[string]int64)
+			}
+			reasons[statNames[i]] = d
+			n += d
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return &LossError{Op: op, Records: n, Reasons: reasons, Err: cause}
+}
+
 // close stops taking records, delivers what is queued until ctx is done,
 // then drops the rest (counted as dropped_flush_deadline) and stops every
-// goroutine. A second close waits for the first.
+// goroutine. It returns a *LossError if queued records were dropped
+// while it ran, for any reason. A second close waits for the first.
 func (p *pipeline) close(ctx context.Context) error {
 	if p.closed.Swap(true) {
 		select {
@@ -699,11 +764,12 @@ func (p *pipeline) close(ctx context.Context) error {
 	defer close(p.closeOK)
 	p.mu.Lock()
 	p.closing = true
+	target := p.accepted
+	before := p.lostBy
 	p.wakeLocked() // Block waiters return ErrClosed
 	p.mu.Unlock()
-	err := p.flush(ctx)
-	if err != nil {
-		before := p.droppedDeadline()
+	p.signal(p.kick) // closing: ship what is queued without waiting for MaxWait
+	if p.waitResolved(ctx, target) > 0 {
 		close(p.abort)
 		p.cancelShip()
 		if stuck := p.waitIdle(abortGrace); stuck > 0 {
@@ -711,22 +777,28 @@ func (p *pipeline) close(ctx context.Context) error {
 			// when it returns, and its records are counted then.
 			p.stuck.Store(true)
 			close(p.stop)
-			return fmt.Errorf("loggerjs/sinks: close: %d records dropped at the deadline, %d still in a delivery that has not returned: %w",
-				p.droppedDeadline()-before, stuck, ctx.Err())
+			cause := fmt.Errorf("%d records still in a delivery that has not returned (they are counted when it returns): %w", stuck, ctx.Err())
+			if le := p.lossSince("close", before, cause); le != nil {
+				return le
+			}
+			return fmt.Errorf("loggerjs/sinks: close: %w", cause)
 		}
-		err = fmt.Errorf("loggerjs/sinks: close: %d records dropped at the deadline: %w", p.droppedDeadline()-before, ctx.Err())
+		// Everything queued or in flight at the deadline was dropped
+		// (and counted) or delivered during the grace: the error, if
+		// any, is the loss.
 	}
 	close(p.stop)
 	p.done.Wait()
 	p.cancelShip()
-	return err
+	if le := p.lossSince("close", before, ctxErrIfDone(ctx)); le != nil {
+		return le
+	}
+	return nil
 }
 
 // abortGrace is how long Close, its deadline passed, waits for deliveries
 // to return from their canceled contexts.
 const abortGrace = 100 * time.Millisecond
-
-func (p *pipeline) droppedDeadline() int64 { return p.stats[statDroppedDeadline].Load() }
 
 // waitIdle waits, after an abort, until nothing is queued or in flight,
 // for at most grace; it returns how many records are still in flight.

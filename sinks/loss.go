@@ -1,0 +1,67 @@
+package sinks
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// A LossError is what a sink's Flush or Close returns when records the
+// sink held or was delivering were lost while the call ran: dropped when
+// its deadline passed, after the retries ran out, by an open circuit
+// breaker, refused by the destination, failed by the file or writer
+// underneath, or written to a file that was removed. The same records are
+// counted in the sink's SinkStats; the error tells the caller of Flush or
+// Close, as the OpenTelemetry SDK's Shutdown does. Records that were
+// still waiting when a Flush's deadline passed stay queued and are not
+// counted here.
+type LossError struct {
+	// Op is "flush" or "close".
+	Op string
+	// Records is how many records were lost during the call.
+	Records int64
+	// Reasons splits Records by the SinkStats counter each was counted
+	// under ("dropped_flush_deadline", …).
+	Reasons map[string]int64
+	// Err is the cause where one is known (the context's error, a
+	// write's error), or nil.
+	Err error
+}
+
+func (e *LossError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "loggerjs/sinks: %s: %d records lost", e.Op, e.Records)
+	if len(e.Reasons) > 0 {
+		keys := make([]string, 0, len(e.Reasons))
+		for k := range e.Reasons {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		b.WriteString(" (")
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s %d", k, e.Reasons[k])
+		}
+		b.WriteString(")")
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+func (e *LossError) Unwrap() error { return e.Err }
+
+// ctxErrIfDone returns ctx's error if it is done.
+func ctxErrIfDone(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	default:
+		return nil
+	}
+}
