@@ -278,15 +278,17 @@ func (f *FingersCrossedSink) Close(ctx context.Context) error {
 }
 
 // SinkStats reports "held" (a gauge), "released", "passed" and
-// "discarded" (records held and never written: pushed out of a full
-// buffer, or still held when their scope ended), with the wrapped sink's
-// own stats.
+// "filtered_discarded" (records held and never written: pushed out of a
+// full buffer, or still held when their scope ended or the sink closed),
+// with the wrapped sink's own stats. Discarding is what fingers-crossed
+// is for, so loggerjs.MetaStats counts those records in FilteredTotal,
+// not in Lost.
 func (f *FingersCrossedSink) SinkStats() map[string]int64 {
 	m := map[string]int64{
-		"held":      f.held.Load(),
-		"released":  int64(f.released.Load()),
-		"passed":    int64(f.passed.Load()),
-		"discarded": int64(f.discarded.Load()),
+		"held":               f.held.Load(),
+		"released":           int64(f.released.Load()),
+		"passed":             int64(f.passed.Load()),
+		"filtered_discarded": int64(f.discarded.Load()),
 	}
 	if sr, ok := f.sink.(loggerjs.StatsReporter); ok {
 		for k, v := range sr.SinkStats() {

@@ -84,8 +84,8 @@ func TestFingersCrossedRequestIsolation(t *testing.T) {
 	if fc.Held() != 0 || st["held"] != 0 {
 		t.Errorf("%d records still held after every scope ended", fc.Held())
 	}
-	if want := int64((requests - failed) * steps); st["discarded"] != want {
-		t.Errorf("discarded %d, want %d", st["discarded"], want)
+	if want := int64((requests - failed) * steps); st["filtered_discarded"] != want {
+		t.Errorf("discarded %d, want %d", st["filtered_discarded"], want)
 	}
 	if want := int64(failed * steps); st["released"] != want {
 		t.Errorf("released %d, want %d", st["released"], want)
@@ -113,7 +113,7 @@ func TestFingersCrossedRingAndCategories(t *testing.T) {
 	if mem.Len() != 4 {
 		t.Errorf("db 5 written without a trigger")
 	}
-	if st := fc.SinkStats(); st["discarded"] != 2 || st["held"] != 2 {
+	if st := fc.SinkStats(); st["filtered_discarded"] != 2 || st["held"] != 2 {
 		t.Errorf("stats %v, want discarded 2, held 2", st)
 	}
 }
@@ -144,7 +144,7 @@ func TestFingersCrossedClose(t *testing.T) {
 	if err := fc.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if fc.Held() != 0 || fc.SinkStats()["discarded"] != 1 {
+	if fc.Held() != 0 || fc.SinkStats()["filtered_discarded"] != 1 {
 		t.Errorf("after Close: held %d, stats %v", fc.Held(), fc.SinkStats())
 	}
 	logger.Error("after close")
