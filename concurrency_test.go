@@ -2,8 +2,6 @@ package loggerjs_test
 
 import (
 	"context"
-	"encoding/json"
-	"expvar"
 	"log/slog"
 	"sync"
 	"testing"
@@ -56,23 +54,6 @@ func TestConcurrentLoggingAndConfigure(t *testing.T) {
 	}
 	if lost := h.Stats().Lost(); lost != 0 {
 		t.Errorf("lost %d", lost)
-	}
-}
-
-// TestExpvar checks that the counters are published on expvar.
-func TestExpvar(t *testing.T) {
-	v := expvar.Get("loggerjs")
-	if v == nil {
-		t.Fatal("loggerjs not published on expvar")
-	}
-	var m map[string]any
-	if err := json.Unmarshal([]byte(v.String()), &m); err != nil {
-		t.Fatalf("%v: %s", err, v.String())
-	}
-	for _, k := range []string{"MiddlewarePanics", "RedactorPanics", "SinkErrors", "SinkPanics", "WriteAfterClose", "CodecFallbacks", "EarlyBufferOverflow", "MetaSuppressed"} {
-		if _, ok := m[k]; !ok {
-			t.Errorf("expvar lacks %s: %s", k, v.String())
-		}
 	}
 }
 

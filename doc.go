@@ -16,24 +16,53 @@
 //
 // and libraries log through loggerjs.GetLogger("mylib", "parser") without
 // knowing where their records go. A category extends with plain slog API:
-// logger.With(loggerjs.Category("db")).
+// logger.With(loggerjs.Category("db")). A dot in a name separates
+// segments wherever a category is named, so GetLogger("mylib.parser") is
+// the same logger as GetLogger("mylib", "parser").
 //
 // A record of category C goes to the sinks of every configured logger
 // whose category is a prefix of C, gated by every level set on the path
-// between (see LoggerConfig). Logging never panics into the caller and
-// never returns an error: failures are recovered, counted in Stats, and
-// reported on the meta logger (category loggerjs.meta, or stderr when no
-// sink takes it).
+// between (see LoggerConfig). Package codecs holds the codecs, package
+// sinks the sinks, package middleware the built-in middleware, package
+// contextx the attrs carried in a context.Context.
 //
-// Package codecs holds the codecs, package sinks the sinks, package
-// middleware the built-in middleware.
+// # Guarantees
 //
-// The root package imports the standard library and one package of this
-// module, internal/redact, which imports the standard library only. That
-// is a departure from the design's "standard library only" for the root:
-// redaction is on in every default configuration, so the root needs the
-// redaction engine, and middleware.Redact builds on the same engine with
-// options. Keeping the engine in an internal package lets both use it
-// without the root exporting its internals, and keeps third-party code
-// out of the root's import graph, which is what the rule protects.
+// Logging never takes the caller down. A logging call never panics and
+// never returns an error: a panicking sink, middleware, LogValuer or
+// MarshalJSON is recovered, counted in Stats and reported on the meta
+// logger (category loggerjs.meta, or stderr, rate-limited, where the
+// configuration routes that category nowhere). Values that nest too
+// deeply, refer to themselves or are too large to walk are written as an
+// inline "!ERROR:" marker by the codecs and replaced by a marker by the
+// redactor; the line written stays valid.
+//
+// No secret from the default list reaches a sink. Unless Config.Redactor
+// says otherwise, the values of the keys listed at Config.Redactor are
+// hidden wherever they occur: attrs, bound attrs, context attrs, groups,
+// maps, structs, URLs, error text and messages. Redaction is the last
+// step before a sink: it runs after all middleware, per-sink middleware
+// included, and codecs pass the text of user methods (MarshalJSON,
+// String, Error) through it too (Record.RedactText). It fails closed:
+// past any of its limits the value is replaced by a marker, and a
+// Redactor that panics drops the record, counted as RedactorPanics.
+//
+// Every record is accounted for. For the records a handler tree routes to
+// its sinks, the records delivered, plus MetaStats.Lost, plus
+// MetaStats.FilteredTotal (records that middleware dropped on purpose),
+// add up to the records logged. The counters are cumulative over the
+// tree's life: sinks retired by a later Configure or by Shutdown keep
+// their counts (MetaStats.RetiredSinks). Records logged by the
+// process-wide registry before its first Configure are kept (see
+// DefaultEarlyBuffer) and replayed into it; records logged after Shutdown
+// are counted (AfterShutdown) and written to stderr. Flush and Shutdown
+// return an error when records were lost while they ran.
+//
+// A bad configuration is an error naming the field; Configure changes
+// nothing then.
+//
+// The package imports the standard library only (the redaction engine
+// lives in an internal package of this module); it does not link
+// net/http, so a library that only calls GetLogger stays close to the
+// cost of log/slog itself.
 package loggerjs

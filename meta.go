@@ -2,7 +2,6 @@ package loggerjs
 
 import (
 	"context"
-	"expvar"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -156,8 +155,8 @@ func (e *engine) count(i int) {
 // Stats returns the counters of the process-wide registry (Configure; after
 // Shutdown, the sinks it closed),
 // with the loss counters summed over every handler tree in the process,
-// standalone ones from NewHandler included. expvar publishes the same
-// value as "loggerjs".
+// standalone ones from NewHandler included. admin.PublishExpvar
+// publishes the same value on expvar.
 func Stats() MetaStats {
 	s := processCounters.stats()
 	registry.addSinkStats(&s)
@@ -237,9 +236,6 @@ type namedMiddleware struct {
 	Middleware
 }
 
-func init() {
-	expvar.Publish("loggerjs", expvar.Func(func() any { return Stats() }))
-}
 
 func (s *snapshot) sinkStats() map[string]SinkStats {
 	if len(s.sinks) == 0 {
