@@ -56,11 +56,23 @@ type FileOptions struct {
 	// PathCheckEvery spaces out the check, made before a write, that the
 	// path still names the sink's file. Default 0: before every write,
 	// which costs a stat(2) per record (about half the cost of a write
-	// here). With a positive interval, records written to a file that was
-	// removed between two checks are lost; the next check finds the file
-	// gone and counts the records written since the check before as
-	// dropped_unlinked (some of them may have been written before the
-	// removal), where the system reports link counts (Unix).
+	// here).
+	//
+	// With a positive interval, records written to a file that was
+	// removed between two checks are lost to anyone reading the path.
+	// The sink does not keep them to write again: it counts them. The
+	// next check finds the file gone, counts every record written since
+	// the check before as dropped_unlinked (some of them may have been
+	// written before the removal: the sink cannot tell when it happened),
+	// reports them on the meta logger and opens the path afresh. Flush
+	// and Close make the check too, whatever the interval, so no such
+	// loss goes uncounted, and return a *LossError naming the records
+	// lost.
+	// Records still in the buffer (BufferSize) are not lost: they are
+	// written to the new file. A file renamed rather than removed (as
+	// logrotate does) loses nothing: its records are in the renamed file.
+	// Removal is told from renaming by the file's link count, which Unix
+	// systems report; elsewhere nothing is counted.
 	PathCheckEvery time.Duration
 	// BufferSize, when positive, makes the sink buffer encoded records in
 	// memory, as bufio.Writer and zap's BufferedWriteSyncer do, and write
@@ -107,7 +119,8 @@ type FileOptions struct {
 // Before each write the sink checks that its path still names the file
 // it has open; if the file was removed or renamed, the path is opened
 // afresh (created if need be), so nothing is written to an unlinked
-// file.
+// file. FileOptions.PathCheckEvery spaces the checks out, and counts
+// what that loses.
 //
 // Rotation renames the file to name-2006-01-02T15-04-05.000.ext (the time
 // of rotation) and opens a new one. A rotated name already taken (two
@@ -319,16 +332,9 @@ func (s *FileSink) prepare(n int) error {
 			return err
 		}
 	} else if s.checkDue(&now) {
-		cur, err := os.Stat(s.path)
-		if err != nil || !os.SameFile(cur, s.fi) {
-			// Removed or renamed under us: writing on would lose the
-			// record to an unlinked file or one nobody reads.
-			s.countUnlinked()
-			if err := s.reopen(); err != nil {
-				return err
-			}
+		if err := s.checkPath(true); err != nil {
+			return err
 		}
-		s.sinceCheck = 0
 	}
 	if s.opt.RotateEvery > 0 && s.buf == nil { // buffered: bufferRecords decides
 		if now.IsZero() {
@@ -415,20 +421,21 @@ func (s *FileSink) passesMaxSize(n int) bool {
 // fails, they are not in the file (a torn write is cut back out) and are
 // counted as dropped_write_error and reported: their Write calls have
 // returned. s.mu is held.
-func (s *FileSink) writeBuffer() error {
+func (s *FileSink) writeBuffer() (lost int, err error) {
 	if len(s.buf) == 0 {
-		return nil
+		return 0, nil
 	}
 	p, records := s.buf, s.bufRecords
 	s.buf, s.bufRecords = s.buf[:0], 0
 	s.buffered.Add(-int64(records))
-	err := s.writeLocked(p, records)
+	err = s.writeLocked(p, records)
 	if err != nil {
 		s.droppedWrite.Add(int64(records))
 		s.rep.report(slog.LevelError, "file: writing the buffer failed; its records are dropped",
 			slog.String("path", s.path), slog.String("reason", "dropped_write_error"), slog.Int("records", records), slog.Any("error", err))
+		return records, err
 	}
-	return err
+	return 0, nil
 }
 
 // flusher writes the buffer once FlushEvery has passed since its first
@@ -481,26 +488,53 @@ func (s *FileSink) checkDue(now *time.Time) bool {
 	return true
 }
 
+// checkPath checks that the path still names the open file. If it does
+// not (the file was removed or renamed under the sink: writing on would
+// lose records to an unlinked file or one nobody reads), the records
+// written since the last check are counted as dropped_unlinked where the
+// file was removed (see countUnlinked), and, with reopen, the path is
+// opened afresh. s.mu is held and s.f is open.
+func (s *FileSink) checkPath(reopen bool) error {
+	cur, err := os.Stat(s.path)
+	if err == nil && os.SameFile(cur, s.fi) {
+		s.sinceCheck = 0
+		return nil
+	}
+	if reopen {
+		return s.reopen()
+	}
+	s.countUnlinked()
+	return nil
+}
+
 // countUnlinked counts, when the open file has been removed, the records
-// written to it since the last check as dropped_unlinked. s.mu is held.
-func (s *FileSink) countUnlinked() {
-	if s.sinceCheck == 0 || s.f == nil {
-		return
+// written to it since the last check as dropped_unlinked, and reports
+// them; it starts a new count either way. It returns how many it
+// counted. s.mu is held.
+func (s *FileSink) countUnlinked() int64 {
+	n := s.sinceCheck
+	s.sinceCheck = 0
+	if n == 0 || s.f == nil {
+		return 0
 	}
 	fi, err := s.f.Stat()
 	if err != nil {
-		return
+		return 0
 	}
-	if n, ok := linkCount(fi); ok && n == 0 {
-		s.unlinked.Add(s.sinceCheck)
-		s.rep.report(slog.LevelWarn, "file: the file was removed; records written since the last path check are lost",
-			slog.String("path", s.path), slog.String("reason", "dropped_unlinked"), slog.Int64("records", s.sinceCheck))
+	if links, ok := linkCount(fi); !ok || links > 0 {
+		return 0 // renamed, or the system cannot tell: still readable
 	}
+	s.unlinked.Add(n)
+	s.rep.report(slog.LevelWarn, "file: the file was removed; records written to it since the last path check are lost",
+		slog.String("path", s.path), slog.String("reason", "dropped_unlinked"), slog.Int64("records", n))
+	return n
 }
 
-// reopen closes the file and opens s.path afresh. s.mu is held.
+// reopen counts what was lost to a removed file (countUnlinked), closes
+// the file and opens s.path afresh. s.mu is held.
 func (s *FileSink) reopen() error {
 	if s.f != nil {
+		s.countUnlinked()
 		s.f.Close()
 		s.f = nil
 	}
@@ -576,6 +610,11 @@ func (s *FileSink) rotate(now time.Time) error {
 		}
 	}
 	if err := os.Rename(s.path, backup); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			// The file was removed or renamed under the sink since the
+			// last path check: count what that lost, and start afresh.
+			return s.reopen()
+		}
 		return err
 	}
 	old := s.f
@@ -584,9 +623,11 @@ func (s *FileSink) rotate(now time.Time) error {
 		if fi, serr := old.Stat(); serr == nil {
 			s.fi = fi
 		}
+		s.nextCheck = time.Time{} // and try the path again at the next write
 		return err
 	}
 	old.Close()
+	s.sinceCheck = 0 // the records written so far are in the backup
 	s.rotations.Add(1)
 	s.kickMill()
 	return nil
@@ -616,30 +657,50 @@ func (s *FileSink) kickMill() {
 // the buffer even if ctx is done (one write(2); a crash path may have
 // little time left). fsync cannot be interrupted: Flush returns ctx's
 // error without syncing if ctx is done, and otherwise waits for the
-// disk. A failed buffer write is counted (dropped_write_error) and
-// returned.
+// disk.
+//
+// With PathCheckEvery, Flush checks the path first (see
+// FileOptions.PathCheckEvery). Flush returns a *LossError if records
+// were lost while it ran: written to a file that was removed since the
+// last check (dropped_unlinked), or in a buffer whose write failed
+// (dropped_write_error).
 func (s *FileSink) Flush(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var werr error
+	var loss lossCount
 	if !s.closed {
-		werr = s.writeBuffer()
+		if s.opt.PathCheckEvery > 0 && s.f != nil {
+			before := s.unlinked.Load()
+			if err := s.checkPath(true); err != nil {
+				werr = err
+			}
+			loss.add("dropped_unlinked", s.unlinked.Load()-before)
+		}
+		n, err := s.writeBuffer()
+		loss.add("dropped_write_error", int64(n))
+		werr = errors.Join(werr, err)
 	}
 	if err := ctx.Err(); err != nil {
-		return errors.Join(werr, err)
+		return loss.err("flush", errors.Join(werr, err))
 	}
-	if s.f == nil {
-		return werr
+	if s.f != nil {
+		werr = errors.Join(werr, s.f.Sync())
 	}
-	return errors.Join(werr, s.f.Sync())
+	return loss.err("flush", werr)
 }
 
 // Close writes the buffer, fsyncs and closes the file and stops the
 // sink's goroutines, waiting for a compression in progress to stop (it
 // stops at its next 64 KiB, leaving the backup uncompressed) within ctx's
-// deadline. A failed buffer write is counted (dropped_write_error) and
-// returned. Later writes return loggerjs.ErrClosed. Calling it again does
+// deadline. Later writes return loggerjs.ErrClosed. Calling it again does
 // nothing.
+//
+// With PathCheckEvery, Close makes a last path check: records written to
+// a file that was removed since the check before are counted as
+// dropped_unlinked, and buffered records go to a new file at the path.
+// Close returns a *LossError if records were lost while it ran: those,
+// and the records of a buffer whose write failed (dropped_write_error).
 func (s *FileSink) Close(ctx context.Context) error {
 	s.mu.Lock()
 	if s.closed {
@@ -647,7 +708,17 @@ func (s *FileSink) Close(ctx context.Context) error {
 		return nil
 	}
 	s.closed = true
-	err := s.writeBuffer()
+	var err error
+	var loss lossCount
+	if s.opt.PathCheckEvery > 0 && s.f != nil {
+		// Without a buffer to write, a removed file is not made again.
+		before := s.unlinked.Load()
+		err = s.checkPath(len(s.buf) > 0)
+		loss.add("dropped_unlinked", s.unlinked.Load()-before)
+	}
+	n, werr := s.writeBuffer()
+	loss.add("dropped_write_error", int64(n))
+	err = errors.Join(err, werr)
 	if s.f != nil {
 		err = errors.Join(err, s.f.Sync(), s.f.Close())
 		s.f = nil
@@ -668,7 +739,7 @@ func (s *FileSink) Close(ctx context.Context) error {
 	case <-ctx.Done():
 		err = errors.Join(err, fmt.Errorf("loggerjs/sinks: File %s: close: background work still running: %w", s.path, ctx.Err()))
 	}
-	return err
+	return loss.err("close", err)
 }
 
 // SetMetaReporter implements loggerjs.MetaReporting.

@@ -225,8 +225,7 @@ func TestFileChildProcess(t *testing.T) {
 		for i := range 500 {
 			s.Write(context.Background(), rec10(i))
 		}
-		var m map[string]int
-		m["boom"]++ // a nil map write: the process crashes
+		panic(childCrash) // unrecovered: the process crashes
 	case "kill":
 		out := bufio.NewWriter(os.Stdout)
 		for i := 0; ; i++ {
@@ -268,10 +267,12 @@ func TestFileChildProcess(t *testing.T) {
 				}
 			}()
 		}
-		var m map[string]int
-		m["boom"]++ // a nil map write: the process crashes
+		panic(childCrash) // unrecovered: the process crashes
 	}
 }
+
+// childCrash is the panic a crashing child process dies of.
+const childCrash = "child process: crash on purpose"
 
 func childCmd(t *testing.T, mode, path string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestFileChildProcess$", "-test.count=1")
@@ -283,7 +284,7 @@ func TestFileChildCrashAfterFlush(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "app.log")
 	out, err := childCmd(t, "crash", path).CombinedOutput()
 	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), "nil map") {
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), childCrash) {
 		t.Fatalf("child did not crash as planned: %v\n%s", err, tail(out))
 	}
 	lines := linesOf(t, path)
@@ -308,9 +309,9 @@ func TestFileChildBufferedCrash(t *testing.T) {
 		mode, crash string
 		lines       int
 	}{
-		{"buffered-panic", "nil map", 500},
+		{"buffered-panic", childCrash, 500},
 		{"buffered-exit", "", 500},
-		{"buffered-panic-flush", "nil map", 505},
+		{"buffered-panic-flush", childCrash, 505},
 	} {
 		t.Run(tc.mode, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "app.log")

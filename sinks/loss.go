@@ -65,3 +65,29 @@ func ctxErrIfDone(ctx context.Context) error {
 		return nil
 	}
 }
+
+// lossCount gathers the records a call lost, by reason.
+type lossCount struct {
+	n       int64
+	reasons map[string]int64
+}
+
+func (l *lossCount) add(reason string, n int64) {
+	if n <= 0 {
+		return
+	}
+	if l.reasons == nil {
+		l.reasons = make(map[string]int64)
+	}
+	l.reasons[reason] += n
+	l.n += n
+}
+
+// err returns a *LossError with cause as its Err if records were lost,
+// and cause otherwise.
+func (l *lossCount) err(op string, cause error) error {
+	if l.n == 0 {
+		return cause
+	}
+	return &LossError{Op: op, Records: l.n, Reasons: l.reasons, Err: cause}
+}

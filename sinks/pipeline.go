@@ -167,7 +167,7 @@ type pipeline struct {
 	resolved int64 // records shipped or dropped after being queued
 	accepted int64
 	lostBy   [numStats]int64 // queued records dropped, by counter: what Flush and Close report
-	progress chan struct{} // closed and replaced when resolved grows or room appears
+	progress chan struct{}   // closed and replaced when resolved grows or room appears
 
 	kick    chan struct{} // wakes the dispatcher
 	idle    chan struct{} // a token per free worker
