@@ -3,11 +3,13 @@
 //
 //	file, err := sinks.File("/var/log/app/app.log", &sinks.FileOptions{MaxSize: 100 << 20, MaxBackups: 10, Compress: true})
 //	if err != nil { ... }
+//	otel, err := sinks.OTLP("http://localhost:4318", nil) // ships to /v1/logs
+//	if err != nil { ... }
 //	cfg := loggerjs.Config{
 //		Sinks: map[string]loggerjs.Sink{
 //			"console": sinks.Console(nil),
 //			"file":    file,
-//			"otel":    sinks.OTLP("http://localhost:4318/v1/logs", nil),
+//			"otel":    otel,
 //		},
 //		Loggers: []loggerjs.LoggerConfig{{Sinks: []string{"console", "file", "otel"}, Level: slog.LevelInfo}},
 //	}

@@ -117,10 +117,14 @@ func ExampleHTTP() {
 	}))
 	defer collector.Close()
 
-	sink := sinks.HTTP(collector.URL, codecs.JSON(&codecs.JSONOptions{ReplaceAttr: noTime}), &sinks.HTTPOptions{
+	sink, err := sinks.HTTP(collector.URL, codecs.JSON(&codecs.JSONOptions{ReplaceAttr: noTime}), &sinks.HTTPOptions{
 		BearerToken: "secret-token",
 		NoGzip:      true,
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	logger, _ := loggerjs.New(loggerjs.Config{
 		Sinks:   map[string]loggerjs.Sink{"http": sink},
 		Loggers: []loggerjs.LoggerConfig{{Sinks: []string{"http"}}},
@@ -138,9 +142,15 @@ func ExampleOTLP() {
 	}))
 	defer collector.Close()
 
-	sink := sinks.OTLP(collector.URL+"/v1/logs", &sinks.OTLPOptions{
+	// The collector's base URL, as OTEL_EXPORTER_OTLP_ENDPOINT has it:
+	// the sink adds /v1/logs.
+	sink, err := sinks.OTLP(collector.URL, &sinks.OTLPOptions{
 		Resource: []slog.Attr{slog.String("service.name", "checkout")},
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	sink.Write(context.Background(), loggerjs.NewRecord(slog.NewRecord(time.Now(), slog.LevelInfo, "hello", 0)))
 	sink.Close(context.Background())
 	// Output:
@@ -154,10 +164,14 @@ func ExampleLoki() {
 	}))
 	defer collector.Close()
 
-	sink := sinks.Loki(collector.URL+"/loki/api/v1/push", &sinks.LokiOptions{
+	sink, err := sinks.Loki(collector.URL+"/loki/api/v1/push", &sinks.LokiOptions{
 		Labels:   map[string]string{"service_name": "checkout", "env": "prod"},
 		TenantID: "team-a",
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	sink.Write(context.Background(), loggerjs.NewRecord(slog.NewRecord(time.Now(), slog.LevelInfo, "hello", 0)))
 	sink.Close(context.Background())
 	// Output:

@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -23,7 +26,10 @@ type HTTPOptions struct {
 	// Batch.ShipTimeout bounds each request (default 10s).
 	Batch BatchOptions
 	// Client sends the requests. Default: a client of the sink's own,
-	// whose idle connections Close closes.
+	// whose idle connections Close closes. The sink uses a copy of it
+	// whose CheckRedirect follows no redirect but a 307 or 308 to the
+	// same scheme, host and port (see HTTPSink); the Client's own
+	// CheckRedirect, if set, is asked about those.
 	Client *http.Client
 	// Method defaults to POST.
 	Method string
@@ -59,14 +65,63 @@ type HTTPOptions struct {
 // (refused, reset, timed out) are retried with backoff, honouring
 // Retry-After; 500 is retried only with Retry500; any other status drops
 // the batch, counted as dropped_rejected. It is safe for concurrent use.
+//
+// A redirect is not a delivery. A 307 or 308 to the same scheme, host
+// and port is followed, with the body sent again, up to 5 times; any
+// other redirect (301, 302 and 303, which would turn the POST into a GET
+// without a body, or a redirect to another host, which would carry the
+// records and credentials somewhere not configured) is not followed: the
+// batch is dropped as dropped_rejected and the Location reported on the
+// meta logger. Point the sink at the final URL.
+//
+// Every record Write accepted ends in "shipped" or in a counter that
+// starts with "dropped" (see BatchSink); Flush and Close return a
+// *LossError when records were dropped while they ran.
 type HTTPSink struct {
 	*BatchSink
 	own *http.Transport // closed by Close; nil with a caller's Client
 }
 
-// HTTP returns a sink that ships records encoded by codec to url in
-// batches. Close stops its goroutines and closes its idle connections.
-func HTTP(url string, codec loggerjs.Codec, opts *HTTPOptions) *HTTPSink {
+// HTTP returns a sink that ships records encoded by codec (nil means
+// codecs.JSON(nil)) to endpoint in batches. Close stops its goroutines
+// and closes its idle connections.
+//
+// endpoint must be an absolute http or https URL with a host, such as
+// "http://127.0.0.1:8080/ingest"; it is used as it is. HTTP returns an
+// error for anything else, rather than a sink that drops every record.
+func HTTP(endpoint string, codec loggerjs.Codec, opts *HTTPOptions) (*HTTPSink, error) {
+	u, err := parseEndpoint("HTTP", endpoint)
+	if err != nil {
+		return nil, err
+	}
+	return newHTTP(u.String(), codec, opts), nil
+}
+
+// parseEndpoint checks a sink's endpoint: an absolute http or https URL
+// with a host. kind names the constructor in the error.
+func parseEndpoint(kind, raw string) (*url.URL, error) {
+	if strings.TrimSpace(raw) == "" {
+		return nil, fmt.Errorf("loggerjs/sinks: %s: the endpoint is empty: want a URL such as \"http://127.0.0.1:4318\"", kind)
+	}
+	if !strings.Contains(raw, "://") {
+		return nil, fmt.Errorf("loggerjs/sinks: %s: endpoint %q has no scheme: write %q (or https:// for TLS)",
+			kind, raw, "http://"+strings.TrimPrefix(raw, "//"))
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("loggerjs/sinks: %s: endpoint %q: %w", kind, raw, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("loggerjs/sinks: %s: endpoint %q: scheme %q: want http or https", kind, raw, u.Scheme)
+	}
+	if u.Hostname() == "" {
+		return nil, fmt.Errorf("loggerjs/sinks: %s: endpoint %q has no host", kind, raw)
+	}
+	return u, nil
+}
+
+// newHTTP builds an HTTP sink for an endpoint parseEndpoint accepted.
+func newHTTP(endpoint string, codec loggerjs.Codec, opts *HTTPOptions) *HTTPSink {
 	var o HTTPOptions
 	if opts != nil {
 		o = *opts
@@ -75,11 +130,15 @@ func HTTP(url string, codec loggerjs.Codec, opts *HTTPOptions) *HTTPSink {
 	bo := o.Batch
 	bo.Codec = codec
 	s := &HTTPSink{}
-	sh := &httpShipper{url: url, opt: o, clock: clockOr(bo.Clock)}
+	sh := &httpShipper{url: endpoint, opt: o, clock: clockOr(bo.Clock)}
 	if sh.opt.Client == nil {
 		s.own = http.DefaultTransport.(*http.Transport).Clone()
 		sh.opt.Client = &http.Client{Transport: s.own}
+	} else {
+		c := *sh.opt.Client // the caller's Client stays as it was
+		sh.opt.Client = &c
 	}
+	sh.opt.Client.CheckRedirect = sameOriginRedirects(sh.opt.Client.CheckRedirect)
 	if sh.opt.Method == "" {
 		sh.opt.Method = http.MethodPost
 	}
@@ -122,6 +181,47 @@ type httpBuffers struct {
 	raw []byte
 	gz  bytes.Buffer
 	zw  *gzip.Writer
+}
+
+// maxRedirects bounds the 307 and 308 redirects a request follows.
+const maxRedirects = 5
+
+// sameOriginRedirects returns a CheckRedirect that follows a 307 or 308
+// to the same scheme, host and port as the first request (Go's client
+// sends the body again for those, with the same method), up to
+// maxRedirects, and asks next, if set, about those; it follows no other
+// redirect, so that the shipper sees the redirect and drops the batch.
+func sameOriginRedirects(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		code := 0
+		if req.Response != nil {
+			code = req.Response.StatusCode
+		}
+		first := via[0].URL
+		if (code != http.StatusTemporaryRedirect && code != http.StatusPermanentRedirect) ||
+			len(via) > maxRedirects || req.URL.Scheme != first.Scheme || req.URL.Host != first.Host {
+			return http.ErrUseLastResponse
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		return nil
+	}
+}
+
+// redirectError is a redirect the shipper did not follow.
+type redirectError struct {
+	status   string
+	location string
+}
+
+func (e *redirectError) Error() string {
+	return "loggerjs/sinks: HTTP " + e.status + ": redirected to " + strconv.Quote(e.location) +
+		"; redirects are not followed for shipping requests (but a 307 or 308 to the same host): point the sink at the final URL"
+}
+
+func (e *redirectError) reportAttrs() []slog.Attr {
+	return []slog.Attr{slog.String("location", e.location)}
 }
 
 // statusError is a non-2xx answer.
@@ -173,6 +273,15 @@ func (h *httpShipper) Ship(ctx context.Context, batch []Entry) error {
 	resp, err := h.opt.Client.Do(req)
 	if err != nil {
 		return err // network error, timeout: retried
+	}
+	if resp.StatusCode/100 == 3 {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		resp.Body.Close()
+		loc := resp.Header.Get("Location")
+		if u, err := resp.Location(); err == nil {
+			loc = u.String()
+		}
+		return Permanent(&redirectError{status: resp.Status, location: loc})
 	}
 	// Read a little (and drop the rest) so the connection can be reused.
 	var answer []byte

@@ -91,6 +91,14 @@ func pump(t *testing.T, clk *fakeClock, what string, cond func() bool) {
 	}
 }
 
+// must returns v, and panics (failing the test) on err.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
 func httpOpts(clk *fakeClock) *HTTPOptions {
 	return &HTTPOptions{Batch: BatchOptions{MaxRecords: 5, MaxWait: time.Second, MaxBackoff: time.Second, BaseBackoff: 100 * time.Millisecond, ShipTimeout: 200 * time.Millisecond, Clock: clk}}
 }
@@ -113,7 +121,7 @@ func TestHTTP503ThenRecovers(t *testing.T) {
 		}
 		return false
 	}
-	s := HTTP(c.srv.URL, jsonCodec, httpOpts(clk))
+	s := must(HTTP(c.srv.URL, jsonCodec, httpOpts(clk)))
 	logN(s, 0, 10)
 	pump(t, clk, "delivery", func() bool { return c.got.Load() == 10 })
 	closeNow(t, s)
@@ -135,7 +143,7 @@ func TestHTTP429RetryAfter(t *testing.T) {
 		}
 		return false
 	}
-	s := HTTP(c.srv.URL, jsonCodec, httpOpts(clk))
+	s := must(HTTP(c.srv.URL, jsonCodec, httpOpts(clk)))
 	logN(s, 0, 5)
 	eventually(t, "first request", func() bool { return c.requests.Load() == 1 })
 	clk.waitTimers(t, 1)
@@ -172,7 +180,7 @@ func TestHTTPHangsPastTimeout(t *testing.T) {
 		}
 		return false
 	}
-	s := HTTP(c.srv.URL, jsonCodec, httpOpts(clk))
+	s := must(HTTP(c.srv.URL, jsonCodec, httpOpts(clk)))
 	logN(s, 0, 5)
 	pump(t, clk, "delivery after the timeout", func() bool { return c.got.Load() == 5 })
 	closeNow(t, s)
@@ -188,7 +196,7 @@ func TestHTTPCloseDeadlineWhileCollectorHangs(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
 	c.fail = func(int64, http.ResponseWriter, *http.Request) bool { <-release; return true }
-	s := HTTP(c.srv.URL, jsonCodec, &HTTPOptions{Batch: BatchOptions{MaxRecords: 5, ShipTimeout: time.Hour}})
+	s := must(HTTP(c.srv.URL, jsonCodec, &HTTPOptions{Batch: BatchOptions{MaxRecords: 5, ShipTimeout: time.Hour}}))
 	logN(s, 0, 12)
 	eventually(t, "a request hanging", func() bool { return c.requests.Load() == 1 })
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
@@ -217,7 +225,7 @@ func TestHTTPConnectionResets(t *testing.T) {
 		}
 		return false
 	}
-	s := HTTP(c.srv.URL, jsonCodec, httpOpts(clk))
+	s := must(HTTP(c.srv.URL, jsonCodec, httpOpts(clk)))
 	logN(s, 0, 10)
 	pump(t, clk, "delivery after resets", func() bool { return c.got.Load() == 10 })
 	closeNow(t, s)
@@ -232,9 +240,9 @@ func TestHTTPCollectorGoneThenBackBreaker(t *testing.T) {
 	clk := newFakeClock()
 	c := newFakeCollector(t)
 	addr := c.srv.Listener.Addr().String()
-	s := HTTP(c.srv.URL, jsonCodec, &HTTPOptions{Batch: BatchOptions{
+	s := must(HTTP(c.srv.URL, jsonCodec, &HTTPOptions{Batch: BatchOptions{
 		MaxRecords: 1, MaxRetries: -1, BreakerFailures: 3, BreakerCooldown: 30 * time.Second,
-		ShipTimeout: time.Second, Clock: clk}})
+		ShipTimeout: time.Second, Clock: clk}}))
 	meta := newMetaLog()
 	s.SetMetaReporter("http", meta)
 	send := func(i int, lost string) {
@@ -313,7 +321,7 @@ func TestHTTPStatusClasses(t *testing.T) {
 			o := httpOpts(clk)
 			o.Batch.MaxRetries = 2
 			o.Retry500 = tc.retry500
-			s := HTTP(c.srv.URL, jsonCodec, o)
+			s := must(HTTP(c.srv.URL, jsonCodec, o))
 			logN(s, 0, 5)
 			pump(t, clk, tc.reason, func() bool { return s.SinkStats()[tc.reason] == 5 })
 			closeNow(t, s)
@@ -332,7 +340,7 @@ func TestHTTPRequestShape(t *testing.T) {
 		seen.Store(r.Header.Get("Content-Type") + "|" + r.Header.Get("Content-Encoding") + "|" +
 			r.Header.Get("Authorization") + "|" + r.Header.Get("X-Team") + "|" + r.Method)
 	}
-	s := HTTP(c.srv.URL, jsonCodec, &HTTPOptions{BearerToken: "t0k", Header: http.Header{"X-Team": {"core"}}})
+	s := must(HTTP(c.srv.URL, jsonCodec, &HTTPOptions{BearerToken: "t0k", Header: http.Header{"X-Team": {"core"}}}))
 	logN(s, 0, 3)
 	closeNow(t, s)
 	if got := seen.Load(); got != "application/x-ndjson|gzip|Bearer t0k|core|POST" {
@@ -370,7 +378,7 @@ func TestLokiPreset(t *testing.T) {
 		return n
 	}
 	c.check = func(r *http.Request, _ []byte) { tenant.Store(r.Header.Get("X-Scope-OrgID")) }
-	s := Loki(c.srv.URL, &LokiOptions{Labels: map[string]string{"job": "api"}, TenantID: "acme"})
+	s := must(Loki(c.srv.URL, &LokiOptions{Labels: map[string]string{"job": "api"}, TenantID: "acme"}))
 	logN(s, 0, 4)
 	w := rec(5)
 	w.Level = 4
@@ -412,7 +420,7 @@ func TestOTLPPreset(t *testing.T) {
 		}
 		return n
 	}
-	s := OTLP(c.srv.URL+"/v1/logs", nil)
+	s := must(OTLP(c.srv.URL+"/v1/logs", nil))
 	logN(s, 0, 7)
 	closeNow(t, s)
 	if c.got.Load() != 7 {
@@ -434,7 +442,7 @@ func TestHTTPStatsThroughHandler(t *testing.T) {
 		return false
 	}
 	meta := Memory()
-	sink := HTTP(c.srv.URL, jsonCodec, &HTTPOptions{Batch: BatchOptions{MaxRecords: 1}})
+	sink := must(HTTP(c.srv.URL, jsonCodec, &HTTPOptions{Batch: BatchOptions{MaxRecords: 1}}))
 	h, err := loggerjs.NewHandler(loggerjs.Config{
 		Sinks: map[string]loggerjs.Sink{"collector": sink, "meta": meta},
 		Loggers: []loggerjs.LoggerConfig{
@@ -474,7 +482,7 @@ func TestOTLPPartialSuccessCounted(t *testing.T) {
 			io.WriteString(w, answer)
 			return true
 		}
-		s := OTLP(c.srv.URL+"/v1/logs", &OTLPOptions{HTTPOptions: HTTPOptions{Batch: BatchOptions{MaxRecords: 5}}})
+		s := must(OTLP(c.srv.URL+"/v1/logs", &OTLPOptions{HTTPOptions: HTTPOptions{Batch: BatchOptions{MaxRecords: 5}}}))
 		logN(s, 0, 5)
 		wantLoss(t, s.Close(context.Background()), "dropped_rejected", 2)
 		st := s.SinkStats()

@@ -521,7 +521,12 @@ func (p *pipeline) attempts(batch []Entry) (outcome, failed, failStat int) {
 		var perm *permanentError
 		if errors.As(err, &perm) {
 			p.result(probe, true) // the destination answered: it is up
-			p.rep.report(slog.LevelWarn, "destination rejected a batch", slog.Any("error", err))
+			attrs := []slog.Attr{slog.Any("error", err), slog.Int("records", len(batch))}
+			var ra reportAttrser
+			if errors.As(err, &ra) {
+				attrs = append(attrs, ra.reportAttrs()...)
+			}
+			p.rep.report(slog.LevelWarn, "destination rejected a batch", attrs...)
 			return statDroppedRejected, 0, 0
 		}
 		p.result(probe, false)
@@ -868,6 +873,12 @@ func (r *ring) pop() Entry {
 	r.head = (r.head + 1) % len(r.buf)
 	r.n--
 	return e
+}
+
+// reportAttrser is an error with attrs of its own for the meta report of
+// the failure, such as the Location of a redirect.
+type reportAttrser interface {
+	reportAttrs() []slog.Attr
 }
 
 // Errors a Shipper returns to steer the retry loop.

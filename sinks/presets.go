@@ -22,15 +22,29 @@ type OTLPOptions struct {
 }
 
 // OTLP returns an HTTP sink that ships records to an OpenTelemetry
-// collector's OTLP/HTTP logs endpoint (url is the whole endpoint,
-// conventionally "http://host:4318/v1/logs") as JSON: each record is
-// encoded by codecs.OTLPJSON on the logging goroutine, and a batch is
-// sent as one ExportLogsServiceRequest. Status handling is the OTLP
-// specification's: 429, 502, 503 and 504 are retried, honouring
-// Retry-After; 500 and other errors are not (unless Retry500 is set). A
-// 200 whose partialSuccess names rejected log records counts those
-// records as dropped_rejected.
-func OTLP(url string, opts *OTLPOptions) *HTTPSink {
+// collector's OTLP/HTTP logs endpoint as JSON: each record is encoded by
+// codecs.OTLPJSON on the logging goroutine, and a batch is sent as one
+// ExportLogsServiceRequest. Status handling is the OTLP specification's:
+// 429, 502, 503 and 504 are retried, honouring Retry-After; 500 and
+// other errors are not (unless Retry500 is set). A 200 whose
+// partialSuccess names rejected log records counts those records as
+// dropped_rejected.
+//
+// endpoint is an http or https URL with a host. With a path it is used
+// as it is, as the SDK's OTEL_EXPORTER_OTLP_LOGS_ENDPOINT is:
+// "http://collector:4318/v1/logs". Without one, "/v1/logs" is added, as
+// the SDK does to OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318"
+// sends to "http://collector:4318/v1/logs". The host:port form the SDK's
+// WithEndpoint option takes ("127.0.0.1:4318") has no scheme to tell
+// http from https, and is an error that suggests the URL to write.
+func OTLP(endpoint string, opts *OTLPOptions) (*HTTPSink, error) {
+	u, err := parseEndpoint("OTLP", endpoint)
+	if err != nil {
+		return nil, err
+	}
+	if u.Path == "" || u.Path == "/" {
+		u.Path, u.RawPath = "/v1/logs", ""
+	}
 	var o OTLPOptions
 	if opts != nil {
 		o = *opts
@@ -38,7 +52,7 @@ func OTLP(url string, opts *OTLPOptions) *HTTPSink {
 	o.Body = otlpBody
 	o.ContentType = "application/json"
 	o.rejected = otlpRejected
-	return HTTP(url, codecs.OTLPJSON(&codecs.OTLPJSONOptions{Resource: o.Resource}), &o.HTTPOptions)
+	return newHTTP(u.String(), codecs.OTLPJSON(&codecs.OTLPJSONOptions{Resource: o.Resource}), &o.HTTPOptions), nil
 }
 
 // otlpRejected reads an ExportLogsServiceResponse's partial success:
@@ -93,13 +107,24 @@ type LokiOptions struct {
 	Codec loggerjs.Codec
 }
 
-// Loki returns an HTTP sink that ships records to Grafana Loki's push API
-// (url is the whole endpoint, conventionally
-// "http://host:3100/loki/api/v1/push"). Each record's line is its
-// encoding by the codec, without the newline; records are grouped into one
-// stream per level. Loki answers transient ingester failures with 500, so
-// this preset retries 500 as Loki's own clients do.
-func Loki(url string, opts *LokiOptions) *HTTPSink {
+// Loki returns an HTTP sink that ships records to Grafana Loki's push
+// API. Each record's line is its encoding by the codec, without the
+// newline; records are grouped into one stream per level. Loki answers
+// transient ingester failures with 500, so this preset retries 500 as
+// Loki's own clients do.
+//
+// endpoint is an http or https URL with a host. With a path it is used
+// as it is ("http://loki:3100/loki/api/v1/push"); without one,
+// "/loki/api/v1/push" is added, so "http://loki:3100" works too. A
+// host:port without a scheme is an error that suggests the URL to write.
+func Loki(endpoint string, opts *LokiOptions) (*HTTPSink, error) {
+	u, err := parseEndpoint("Loki", endpoint)
+	if err != nil {
+		return nil, err
+	}
+	if u.Path == "" || u.Path == "/" {
+		u.Path, u.RawPath = "/loki/api/v1/push", ""
+	}
 	var o LokiOptions
 	if opts != nil {
 		o = *opts
@@ -136,7 +161,7 @@ func Loki(url string, opts *LokiOptions) *HTTPSink {
 	if codec == nil {
 		codec = codecs.JSON(nil)
 	}
-	return HTTP(url, codec, &o.HTTPOptions)
+	return newHTTP(u.String(), codec, &o.HTTPOptions), nil
 }
 
 // lokiBody writes {"streams":[{"stream":{labels,"level":L},"values":[[ns,line],…]},…]}.
