@@ -215,6 +215,12 @@ func (e *engine) compile(cfg Config, env []levelDirective) (*snapshot, error) {
 		s.early = newEarlyRing(cfg.EarlyBuffer)
 	}
 	s.meta = s.resolve(MetaCategory)
+	for n, i := s.root, 0; i < len(MetaCategory); i++ {
+		if n = n.children[MetaCategory[i]]; n == nil {
+			break
+		}
+		s.metaConfigured = s.metaConfigured || n.configured
+	}
 	return s, nil
 }
 

@@ -338,7 +338,17 @@ func (e *engine) recoverSink(s *sinkEntry, r *Record) {
 	s.stats.panics.Add(1)
 	if r.Source != metaSource {
 		e.report(s, slog.LevelError, "sink panicked; the record was lost to it",
-			slog.String("sink", s.name), slog.String("panic", panicText(p)))
+			append([]slog.Attr{slog.String("sink", s.name), slog.String("panic", panicText(p))}, failedRecordAttrs(r)...)...)
+	}
+}
+
+// failedRecordAttrs identify a record a sink failed to take: its level,
+// category and message, as redacted for the sink.
+func failedRecordAttrs(r *Record) []slog.Attr {
+	return []slog.Attr{
+		slog.String("record_level", LevelName(r.Level)),
+		slog.String("record_category", r.catName),
+		slog.String("record_message", r.RedactText(r.Message())),
 	}
 }
 
@@ -353,7 +363,7 @@ func (e *engine) sinkError(s *sinkEntry, r *Record, err error) {
 		s.stats.errors.Add(1)
 	}
 	if r.Source != metaSource {
-		e.report(s, slog.LevelWarn, msg, slog.String("sink", s.name), slog.Any("error", err))
+		e.report(s, slog.LevelError, msg, append([]slog.Attr{slog.String("sink", s.name), slog.Any("error", err)}, failedRecordAttrs(r)...)...)
 	}
 }
 

@@ -69,10 +69,16 @@ func (h *Handler) resolveRoute(snap *snapshot) *route {
 
 // Enabled reports whether a record at level would reach any sink.
 // Middleware may still drop it in Handle.
-func (h *Handler) Enabled(_ context.Context, level slog.Level) bool {
+func (h *Handler) Enabled(ctx context.Context, level slog.Level) bool {
 	rt := h.route()
 	if rt == nil {
 		return h.eng.closed.Load() != nil && h.retiredEnabled(level)
+	}
+	if prefixesUsed.Load() {
+		if p := prefixOf(ctx); p != nil {
+			pc := p.of(h)
+			rt = rt.snap.routeFor(pc.cat, pc.key)
+		}
 	}
 	if !rt.dynamic {
 		return level >= rt.min
@@ -135,13 +141,25 @@ func (h *Handler) Handle(ctx context.Context, sr slog.Record) error {
 	if r.Err == nil {
 		r.Err = h.scope.Err()
 	}
+	prefixed := false
 	if ctx != nil {
 		if c, _ := ctx.Value(contextAttrsKey{}).(*contextAttrs); c != nil {
-			r.root = c.appendTo(r.root)
+			if c.hasAttrs() {
+				r.root = c.appendTo(r.root)
+			}
+			if c.prefix != nil {
+				pc := c.prefix.of(h)
+				rt = rt.snap.routeFor(pc.cat, pc.key)
+				r.Category, r.catName, prefixed = pc.cat, pc.name, true
+			}
 		}
 	}
+	if prefixed && extra == nil && r.Level < rt.minLevel() {
+		r.free()
+		return nil
+	}
 	if extra != nil {
-		cat := append(slices.Clip(h.category), extra...)
+		cat := append(slices.Clip(r.Category), extra...)
 		rt = rt.snap.routeFor(cat, categoryKey(cat))
 		r.Category, r.catName = cat, rt.catName
 		if r.Level < rt.minLevel() {

@@ -45,6 +45,11 @@ type MetaStats struct {
 	// logger's rate limit was reached. The losses they would have reported
 	// are still counted above.
 	MetaSuppressed uint64
+	// MetaSilenced counts meta records that the configuration of the
+	// meta category silenced (its Level, or Sinks: []string{} with
+	// Override). The losses they would have reported are still counted
+	// above.
+	MetaSilenced uint64
 	// Sinks holds the counters of each configured sink by name.
 	Sinks map[string]SinkStats `json:",omitempty"`
 	// RetiredSinks holds the final counters of the sinks that a later
@@ -118,6 +123,7 @@ const (
 	counterMetaSuppressed
 	counterEarlyDiscarded
 	counterAfterShutdown
+	counterMetaSilenced
 	numCounters
 )
 
@@ -135,6 +141,7 @@ func (c *counterSet) stats() MetaStats {
 		MetaSuppressed:       c[counterMetaSuppressed].Load(),
 		EarlyBufferDiscarded: c[counterEarlyDiscarded].Load(),
 		AfterShutdown:        c[counterAfterShutdown].Load(),
+		MetaSilenced:         c[counterMetaSilenced].Load(),
 	}
 }
 
@@ -236,7 +243,6 @@ type namedMiddleware struct {
 	Middleware
 }
 
-
 func (s *snapshot) sinkStats() map[string]SinkStats {
 	if len(s.sinks) == 0 {
 		return nil
@@ -308,9 +314,11 @@ func (m *metaLimiter) allow(now time.Time) (ok bool, suppressed uint64) {
 }
 
 // report writes a meta record: through the configuration's route for
-// MetaCategory, leaving out the sink it is about, or to the fallback
-// writer (stderr) when no other sink is reachable and the level is Warn
-// or above. Meta records are rate-limited.
+// MetaCategory, leaving out the sink it is about. Where no sink of that
+// route takes the record, it is silenced (and counted) when a LoggerConfig
+// names the meta category or its parent, and written to the fallback
+// writer (stderr) otherwise, or when the only sink that would take it is
+// the one it is about, at Warn and above. Meta records are rate-limited.
 func (e *engine) report(exclude *sinkEntry, level slog.Level, msg string, attrs ...slog.Attr) {
 	now := e.now()
 	ok, suppressed := e.limiter.allow(now)
@@ -329,17 +337,29 @@ func (e *engine) report(exclude *sinkEntry, level slog.Level, msg string, attrs 
 	r.Err = firstError(r.attrs)
 	r.Seq = e.seq.Add(1)
 
-	reachable := false
 	snap := e.snap.Load()
 	if snap != nil && snap.early == nil {
+		reachable, excludedOnly := false, false
 		for i := range snap.meta.targets {
-			if snap.meta.targets[i].entry != exclude {
-				reachable = true
-				break
+			t := &snap.meta.targets[i]
+			if level < t.gate() {
+				continue
 			}
+			if t.entry == exclude {
+				excludedOnly = true
+				continue
+			}
+			reachable = true
+			break
 		}
 		if reachable {
 			e.dispatch(context.Background(), snap.meta, r, exclude)
+			return
+		}
+		if snap.metaConfigured && !excludedOnly {
+			// The configuration silences this meta record: its level or
+			// its sinks say so. The loss it reports is counted already.
+			e.count(counterMetaSilenced)
 			return
 		}
 	}

@@ -41,7 +41,7 @@ func TestMetaFallbackRateLimit(t *testing.T) {
 	if len(lines) != 10 {
 		t.Fatalf("%d fallback lines in the burst, want 10:\n%s", len(lines), out.String())
 	}
-	want := `time=2026-01-02T03:04:05.000Z level=WARN msg="sink write failed; the record was lost to it" sink=bad error="collector unreachable" logger=loggerjs.meta`
+	want := `time=2026-01-02T03:04:05.000Z level=ERROR msg="sink write failed; the record was lost to it" sink=bad error="collector unreachable" record_level=INFO record_category="" record_message=x logger=loggerjs.meta`
 	if lines[0] != want {
 		t.Errorf("line\n%s\nwant\n%s", lines[0], want)
 	}

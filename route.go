@@ -13,16 +13,20 @@ import (
 // Configure builds a new snapshot and swaps it in atomically; handlers
 // notice by comparing the snapshot their cached route was resolved for.
 type snapshot struct {
-	eng      *engine
-	sinks    []*sinkEntry // sorted by name
-	byName   map[string]*sinkEntry
-	global   []stage
-	redactor Redactor // nil: none
-	root     *node
-	routes   sync.Map // categoryKey -> *route
-	meta     *route
-	early    *earlyRing // set on a buffering configuration
-	pinned   []pinnedLevel
+	eng   *engine
+	sinks []*sinkEntry // sorted by name
+	// metaConfigured is set when a LoggerConfig or an EnvLevel directive
+	// names the meta category or its parent: then routing alone decides
+	// where meta records go, and none fall back to stderr.
+	metaConfigured bool
+	byName         map[string]*sinkEntry
+	global         []stage
+	redactor       Redactor // nil: none
+	root           *node
+	routes         sync.Map // categoryKey -> *route
+	meta           *route
+	early          *earlyRing // set on a buffering configuration
+	pinned         []pinnedLevel
 }
 
 // pinnedLevel is a LoggerConfig.Level that an EnvLevel directive overrides.
@@ -199,6 +203,7 @@ func (s *snapshot) resolve(cat []string) *route {
 	// until a level from the environment freezes it; an Override stops
 	// collecting sinks above it.
 	paths := map[*sinkEntry][]gate{}
+	reached := make([]bool, len(path))
 	cur := gate{static: slog.Level(math.MinInt)}
 	frozen, cut := false, false
 	for i := len(path) - 1; i >= 0; i-- {
@@ -208,6 +213,7 @@ func (s *snapshot) resolve(cat []string) *route {
 			frozen = p.fromEnv
 		}
 		if !cut {
+			reached[i] = true
 			for _, e := range p.sinks {
 				paths[e] = append(paths[e], cur)
 			}
@@ -216,11 +222,22 @@ func (s *snapshot) resolve(cat []string) *route {
 			cut = true
 		}
 	}
-	for _, e := range s.sinks { // sink order, for determinism
-		gs, ok := paths[e]
-		if !ok {
+	// Sinks are called root-most logger first, and within one logger in
+	// the order its Sinks lists them; a sink reached twice keeps its
+	// first place.
+	var order []*sinkEntry
+	for i, p := range path {
+		if !reached[i] {
 			continue
 		}
+		for _, e := range p.sinks {
+			if !slices.Contains(order, e) {
+				order = append(order, e)
+			}
+		}
+	}
+	for _, e := range order {
+		gs := paths[e]
 		t := target{entry: e, level: disabled}
 		for _, g := range gs {
 			if len(g.dynamic) > 0 {

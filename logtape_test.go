@@ -1,0 +1,190 @@
+package loggerjs_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/loggerjs/loggerjs"
+)
+
+// orderLog records, across sinks, which sink got which record, in order.
+type orderLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (o *orderLog) add(s string) {
+	o.mu.Lock()
+	o.lines = append(o.lines, s)
+	o.mu.Unlock()
+}
+
+func (o *orderLog) get() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return slices.Clone(o.lines)
+}
+
+// orderSink writes "name:message" to its log, or fails when told to.
+type orderSink struct {
+	name string
+	log  *orderLog
+	fail bool
+}
+
+func (s *orderSink) Write(_ context.Context, r *loggerjs.Record) error {
+	if s.fail {
+		return errors.New("disk full")
+	}
+	line := s.name + ":" + r.Message()
+	r.Attrs(func(a slog.Attr) bool {
+		if strings.HasPrefix(a.Key, "record_") || a.Key == "sink" {
+			line += fmt.Sprintf(" %s=%s", a.Key, a.Value)
+		}
+		return true
+	})
+	s.log.add(line)
+	return nil
+}
+func (s *orderSink) Flush(context.Context) error { return nil }
+func (s *orderSink) Close(context.Context) error { return nil }
+
+// TestSinkOrder checks LogTape's order: sinks of the root-most logger
+// first, and within one logger in the order its Sinks lists them, whatever
+// their names; a sink reached twice keeps its first place.
+func TestSinkOrder(t *testing.T) {
+	log := &orderLog{}
+	mk := func(name string) loggerjs.Sink { return &orderSink{name: name, log: log} }
+	h, root := newTree(t, loggerjs.Config{
+		Sinks: map[string]loggerjs.Sink{"z": mk("z"), "a": mk("a"), "m": mk("m"), "b": mk("b")},
+		Loggers: []loggerjs.LoggerConfig{
+			{Category: []string{"app", "db"}, Sinks: []string{"b", "z"}},
+			{Sinks: []string{"z", "m"}},
+			{Category: []string{"app"}, Sinks: []string{"a"}},
+		},
+	})
+	defer h.Close(context.Background())
+	loggerjs.Child(root, "app.db").Info("r")
+	if got, want := log.get(), []string{"z:r", "m:r", "a:r", "b:r"}; !slices.Equal(got, want) {
+		t.Errorf("order %q, want %q", got, want)
+	}
+}
+
+// TestOneFailureOneMetaRecord checks that a failing sink yields exactly
+// one meta record, at Error, naming the sink, the error and the failed
+// record, and that it reaches the other sinks after the record it is
+// about when the failing sink comes first.
+func TestOneFailureOneMetaRecord(t *testing.T) {
+	log := &orderLog{}
+	h, root := newTree(t, loggerjs.Config{
+		Sinks: map[string]loggerjs.Sink{
+			"bad": &orderSink{name: "bad", log: log, fail: true}, "good": &orderSink{name: "good", log: log},
+		},
+		Loggers: []loggerjs.LoggerConfig{{Sinks: []string{"good", "bad"}}},
+	})
+	defer h.Close(context.Background())
+	loggerjs.Child(root, "app").Warn("payment token=abc123 declined")
+	want := []string{
+		"good:payment token=[REDACTED] declined",
+		"good:sink write failed; the record was lost to it sink=bad record_level=WARN record_category=app record_message=payment token=[REDACTED] declined",
+	}
+	if got := log.get(); !slices.Equal(got, want) {
+		t.Errorf("got\n%q\nwant\n%q", got, want)
+	}
+}
+
+// TestMetaConfiguredLikeAnyCategory checks that an explicit LoggerConfig
+// for the meta category decides where meta records go: its Level gates
+// them (LevelOff silences them), Sinks: []string{} with Override silences
+// them, silenced records are counted, and only a configuration that says
+// nothing about the meta category falls back to stderr.
+func TestMetaConfiguredLikeAnyCategory(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		meta       *loggerjs.LoggerConfig
+		rootSink   bool
+		wantStderr bool
+		wantSink   int
+		silenced   uint64
+	}{
+		{name: "nothing configured: stderr", wantStderr: true},
+		{name: "root sink takes meta records", rootSink: true, wantSink: 1},
+		{name: "LevelOff silences", meta: &loggerjs.LoggerConfig{Level: loggerjs.LevelOff}, rootSink: true, silenced: 1},
+		{name: "LevelOff silences without root sinks", meta: &loggerjs.LoggerConfig{Level: loggerjs.LevelOff}, silenced: 1},
+		{name: "a level above the record silences", meta: &loggerjs.LoggerConfig{Level: loggerjs.LevelFatal}, rootSink: true, silenced: 1},
+		{name: "empty sinks with Override silence", meta: &loggerjs.LoggerConfig{Sinks: []string{}, ParentSinks: loggerjs.Override}, rootSink: true, silenced: 1},
+		{name: "a level at the record passes", meta: &loggerjs.LoggerConfig{Level: slog.LevelError}, rootSink: true, wantSink: 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			log := &orderLog{}
+			cfg := loggerjs.Config{Sinks: map[string]loggerjs.Sink{
+				"bad": &orderSink{name: "bad", fail: true}, "ok": &orderSink{name: "ok", log: log},
+			}}
+			cfg.Loggers = append(cfg.Loggers, loggerjs.LoggerConfig{Category: []string{"app"}, Sinks: []string{"bad"}, ParentSinks: loggerjs.Override})
+			if tc.rootSink {
+				cfg.Loggers = append(cfg.Loggers, loggerjs.LoggerConfig{Sinks: []string{"ok"}})
+			}
+			if tc.meta != nil {
+				m := *tc.meta
+				m.Category = loggerjs.MetaCategory
+				cfg.Loggers = append(cfg.Loggers, m)
+			}
+			h, root := newTree(t, cfg)
+			defer h.Close(context.Background())
+			stderr := captureStderr(t, func() { loggerjs.Child(root, "app").Info("lost") })
+			if got := strings.Contains(stderr, "sink write failed"); got != tc.wantStderr {
+				t.Errorf("stderr %q", stderr)
+			}
+			if got := len(log.get()); got != tc.wantSink {
+				t.Errorf("%d meta records reached the ok sink, want %d: %q", got, tc.wantSink, log.get())
+			}
+			if st := h.Stats(); st.MetaSilenced != tc.silenced || st.SinkErrors != 1 {
+				t.Errorf("MetaSilenced %d, want %d; SinkErrors %d", st.MetaSilenced, tc.silenced, st.SinkErrors)
+			}
+		})
+	}
+}
+
+// TestWithCategoryPrefix checks that a category prefix carried by the
+// context makes records belong to prefix + their own category, for
+// routing, level gates and the category written.
+func TestWithCategoryPrefix(t *testing.T) {
+	sdk, other := &recSink{}, &recSink{}
+	h, root := newTree(t, loggerjs.Config{
+		Sinks: map[string]loggerjs.Sink{"sdk": sdk, "other": other},
+		Loggers: []loggerjs.LoggerConfig{
+			{Category: []string{"sdk", "payments"}, Sinks: []string{"sdk"}, Level: slog.LevelDebug, ParentSinks: loggerjs.Override},
+			{Sinks: []string{"other"}, Level: slog.LevelWarn},
+		},
+	})
+	defer h.Close(context.Background())
+	lib := loggerjs.Child(root, "http", "client")
+	ctx := loggerjs.WithCategoryPrefix(context.Background(), "sdk")
+	ctx = loggerjs.WithCategoryPrefix(ctx, "payments")
+	ctx = loggerjs.WithContextAttrs(ctx, slog.String("req", "7"))
+	if !lib.Enabled(ctx, slog.LevelDebug) || lib.Enabled(context.Background(), slog.LevelDebug) {
+		t.Error("Enabled does not follow the prefixed category's level")
+	}
+	lib.DebugContext(ctx, "dial")
+	lib.With(loggerjs.Category("tls")).DebugContext(ctx, "handshake")
+	lib.InfoContext(context.Background(), "no prefix: below other's level")
+	lib.WarnContext(context.Background(), "no prefix")
+	if got, want := sdk.messages(), []string{"dial", "handshake"}; !slices.Equal(got, want) {
+		t.Errorf("sdk sink %q, want %q", got, want)
+	}
+	if got, want := sdk.cats, []string{"sdk.payments.http.client", "sdk.payments.http.client.tls"}; !slices.Equal(got, want) {
+		t.Errorf("categories %q, want %q", got, want)
+	}
+	if got := other.messages(); !slices.Equal(got, []string{"no prefix"}) || other.cats[0] != "http.client" {
+		t.Errorf("other sink %q %q", got, other.cats)
+	}
+	if got := loggerjs.CategoryPrefix(ctx); !slices.Equal(got, []string{"sdk", "payments"}) {
+		t.Errorf("CategoryPrefix = %q", got)
+	}
+}
