@@ -195,6 +195,8 @@ type logfmtState struct {
 
 	replace func([]string, slog.Attr) slog.Attr
 	groups  *[]string // every group open at the current attr, for replace
+
+	bounds
 }
 
 // release gives back the pooled buffer of inner, if it took one.
@@ -243,6 +245,12 @@ func (s *logfmtState) str(v string) {
 }
 
 func (s *logfmtState) attr(a slog.Attr) {
+	if ok, first := s.next(); !ok {
+		if first {
+			s.marker(a.Key, markerTooMany)
+		}
+		return
+	}
 	a.Value = resolveValue(s.r, a.Value)
 	if s.replace != nil && a.Value.Kind() != slog.KindGroup {
 		a = s.replaceAttr(a)
@@ -252,6 +260,11 @@ func (s *logfmtState) attr(a slog.Attr) {
 		return
 	}
 	if a.Value.Kind() == slog.KindGroup {
+		if s.depth >= maxDepth {
+			s.marker(a.Key, markerTooDeep)
+			return
+		}
+		s.depth++
 		n := len(s.inner)
 		if a.Key != "" {
 			if s.innerp == nil {
@@ -271,6 +284,7 @@ func (s *logfmtState) attr(a slog.Attr) {
 		if a.Key != "" && s.groups != nil {
 			*s.groups = (*s.groups)[:len(*s.groups)-1]
 		}
+		s.depth--
 		return
 	}
 	if a.Value.Kind() == slog.KindAny {
@@ -278,10 +292,22 @@ func (s *logfmtState) attr(a slog.Attr) {
 			return
 		}
 	}
+	s.key(a.Key)
+	s.buf, _ = appendTextValue(s.buf, s.r, a.Value, &s.bounds)
+}
+
+// key appends " key=" with the open groups before the key.
+func (s *logfmtState) key(k string) {
 	s.buf = append(s.buf, ' ')
 	s.buf = append(s.buf, s.prefix...)
 	s.buf = append(s.buf, s.inner...)
-	s.buf = appendTextKey(s.buf, a.Key)
+	s.buf = appendTextKey(s.buf, k)
 	s.buf = append(s.buf, '=')
-	s.buf, _ = appendTextValue(s.buf, s.r, a.Value)
+}
+
+// marker writes key=text for a value past a bound, and counts it.
+func (s *logfmtState) marker(k, text string) {
+	s.r.CodecFallback()
+	s.key(k)
+	s.str(text)
 }

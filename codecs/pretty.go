@@ -238,6 +238,8 @@ type prettyState struct {
 	buf     []byte
 	prefix  []byte // dotted groups open at the current attr
 	details []byte // lines to write after the record's line
+
+	bounds
 }
 
 func (s *prettyState) style(code string) {
@@ -319,11 +321,22 @@ func (s *prettyState) key(k string) {
 }
 
 func (s *prettyState) attr(a slog.Attr) {
+	if ok, first := s.next(); !ok {
+		if first {
+			s.marker(a.Key, markerTooMany)
+		}
+		return
+	}
 	a.Value = resolveValue(s.r, a.Value)
 	if a.Key == "" && a.Value.Kind() == slog.KindAny && a.Value.Any() == nil {
 		return
 	}
 	if a.Value.Kind() == slog.KindGroup {
+		if s.depth >= maxDepth {
+			s.marker(a.Key, markerTooDeep)
+			return
+		}
+		s.depth++
 		attrs := a.Value.Group()
 		n := len(s.prefix)
 		if a.Key != "" {
@@ -334,6 +347,7 @@ func (s *prettyState) attr(a slog.Attr) {
 			s.attr(ga)
 		}
 		s.prefix = s.prefix[:n]
+		s.depth--
 		return
 	}
 	if a.Value.Kind() == slog.KindAny {
@@ -349,13 +363,23 @@ func (s *prettyState) attr(a slog.Attr) {
 	s.key(a.Key)
 	start := len(s.buf)
 	var marker bool
-	s.buf, marker = appendTextValue(s.buf, s.r, a.Value)
+	s.buf, marker = appendTextValue(s.buf, s.r, a.Value, &s.bounds)
 	if marker && s.c.color {
 		v := string(s.buf[start:])
 		s.buf = append(s.buf[:start], ansiBoldRed...)
 		s.buf = append(s.buf, v...)
 		s.unstyle()
 	}
+}
+
+// marker writes key=text, in red, for a value past a bound, and counts
+// it.
+func (s *prettyState) marker(key, text string) {
+	s.r.CodecFallback()
+	s.key(key)
+	s.style(ansiBoldRed)
+	s.quoted(text)
+	s.unstyle()
 }
 
 // quoted appends v quoted by logfmt's rules.
@@ -417,6 +441,8 @@ func (s *prettyState) errorAttr(key string, err error) {
 	if !ok {
 		s.r.CodecFallback()
 	}
+	stack := s.r.RedactText(errorStack(err, msg))
+	msg = s.r.RedactText(msg)
 	s.key(key)
 	first, rest, multi := strings.Cut(msg, "\n")
 	if multi {
@@ -425,7 +451,6 @@ func (s *prettyState) errorAttr(key string, err error) {
 	s.style(ansiRed)
 	s.quoted(first)
 	s.unstyle()
-	stack := errorStack(err, msg)
 	if !hasChain(err) && stack == "" && !multi && !strings.Contains(rest, "\n") {
 		return
 	}
@@ -479,6 +504,7 @@ func (s *prettyState) errorNode(err error, indent, branch string, depth int, nod
 				msg = msg[:len(msg)-len(inner)-2]
 			}
 		}
+		msg = s.r.RedactText(msg)
 		if s.c.color {
 			s.details = append(s.details, ansiRed...)
 		}
@@ -502,7 +528,7 @@ func (s *prettyState) errorNode(err error, indent, branch string, depth int, nod
 		s.r.CodecFallback()
 		s.details = append(s.details, indent...)
 		s.details = append(s.details, "  "...)
-		s.detailSafe(perr)
+		s.detailSafe(s.r.RedactText(perr))
 		s.details = append(s.details, '\n')
 	}
 	if branch != "" {

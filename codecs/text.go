@@ -242,7 +242,7 @@ func resolveValue(r *loggerjs.Record, v slog.Value) (out slog.Value) {
 // writes it, quoted by logfmt's rules where needed. marker reports that
 // what it wrote is an error marker for a value it could not render; the
 // fallback has then been counted on r, as it has for invalid UTF-8.
-func appendTextValue(dst []byte, r *loggerjs.Record, v slog.Value) (out []byte, marker bool) {
+func appendTextValue(dst []byte, r *loggerjs.Record, v slog.Value, b *bounds) (out []byte, marker bool) {
 	var bad bool
 	switch v.Kind() {
 	case slog.KindString:
@@ -265,7 +265,7 @@ func appendTextValue(dst []byte, r *loggerjs.Record, v slog.Value) (out []byte, 
 			break
 		}
 		var text string
-		text, marker = anyText(r, v.Any())
+		text, marker = anyText(r, v.Any(), b)
 		dst, bad = appendTextString(dst, text)
 	default:
 		dst, bad = appendTextString(dst, v.String())
@@ -278,9 +278,12 @@ func appendTextValue(dst []byte, r *loggerjs.Record, v slog.Value) (out []byte, 
 
 // anyText renders a KindAny value as slog.TextHandler does (a
 // TextMarshaler's text, a []byte as a string, an error's message, else
-// fmt's %+v), without panicking: a panic, a MarshalText error or a
-// cyclic value yields a marker, counted on r.
-func anyText(r *loggerjs.Record, x any) (text string, marker bool) {
+// fmt's %+v, but never a struct's unexported fields), without panicking
+// and within the bounds the record has left (b, with depth groups open):
+// a panic, a MarshalText error, a cyclic value or one past a bound yields
+// a marker, counted on r. The output of the value's own methods passes
+// through r's redaction.
+func anyText(r *loggerjs.Record, x any, b *bounds) (text string, marker bool) {
 	defer func() {
 		if p := recover(); p != nil {
 			if v := reflect.ValueOf(x); v.Kind() == reflect.Pointer && v.IsNil() {
@@ -297,98 +300,38 @@ func anyText(r *loggerjs.Record, x any) (text string, marker bool) {
 	case string:
 		return x, false
 	case error:
-		return x.Error(), false
+		return r.RedactText(x.Error()), false
 	case slog.Level:
 		return loggerjs.LevelName(x), false
 	case encoding.TextMarshaler:
-		b, err := x.MarshalText()
+		out, err := x.MarshalText()
 		if err != nil {
 			r.CodecFallback()
-			return "!ERROR:" + err.Error(), true
+			return "!ERROR:" + r.RedactText(err.Error()), true
 		}
-		return string(b), false
+		return r.RedactText(string(out)), false
 	case []byte:
 		return string(x), false
 	case fmt.Stringer:
 		// As %+v would, but a panic is ours to count.
-		return x.String(), false
+		return r.RedactText(x.String()), false
+	case fmt.Formatter:
+		return r.RedactText(fmt.Sprintf("%+v", x)), false
 	}
-	if hasCycle(reflect.ValueOf(x)) {
+	p := textPrinter{r: r, used: b.used, depthLeft: maxDepth - b.depth}
+	p.print(reflect.ValueOf(x), 0, 0, true)
+	b.used = p.used
+	if p.marker == markerTooMany {
+		b.spent = true
+	}
+	if p.marker != "" {
 		r.CodecFallback()
-		return "!ERROR: cyclic value", true
+		return p.marker, true
 	}
-	return fmt.Sprintf("%+v", x), false
-}
-
-// hasCycle reports whether v refers to itself through maps, slices,
-// pointers or interfaces, which would make fmt recurse without end.
-func hasCycle(v reflect.Value) bool {
-	switch v.Kind() {
-	case reflect.Map, reflect.Slice, reflect.Pointer, reflect.Interface, reflect.Struct, reflect.Array:
-	default:
-		return false
+	if p.methods {
+		return r.RedactText(string(p.buf)), false
 	}
-	budget := 100000
-	return cycleWalk(v, map[cycleKey]bool{}, &budget)
-}
-
-type cycleKey struct {
-	ptr uintptr
-	typ reflect.Type
-}
-
-func cycleWalk(v reflect.Value, path map[cycleKey]bool, budget *int) bool {
-	*budget--
-	if *budget < 0 {
-		return false
-	}
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Map, reflect.Slice:
-		if v.IsNil() {
-			return false
-		}
-		if v.Kind() == reflect.Slice && v.Len() == 0 {
-			return false
-		}
-		k := cycleKey{uintptr(v.UnsafePointer()), v.Type()}
-		if path[k] {
-			return true
-		}
-		path[k] = true
-		defer delete(path, k)
-		switch v.Kind() {
-		case reflect.Pointer:
-			return cycleWalk(v.Elem(), path, budget)
-		case reflect.Map:
-			it := v.MapRange()
-			for it.Next() {
-				if cycleWalk(it.Key(), path, budget) || cycleWalk(it.Value(), path, budget) {
-					return true
-				}
-			}
-		case reflect.Slice:
-			for i := 0; i < v.Len(); i++ {
-				if cycleWalk(v.Index(i), path, budget) {
-					return true
-				}
-			}
-		}
-	case reflect.Interface:
-		return cycleWalk(v.Elem(), path, budget)
-	case reflect.Array:
-		for i := 0; i < v.Len(); i++ {
-			if cycleWalk(v.Index(i), path, budget) {
-				return true
-			}
-		}
-	case reflect.Struct:
-		for i := 0; i < v.NumField(); i++ {
-			if cycleWalk(v.Field(i), path, budget) {
-				return true
-			}
-		}
-	}
-	return false
+	return string(p.buf), false
 }
 
 // appendDuration appends d as time.Duration.String writes it, without
