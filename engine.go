@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
+	"reflect"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -118,6 +121,12 @@ func (e *engine) configure(cfg Config) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
 	defer cancel()
+	keep := snap.closers()
+	for _, c := range old.closers() {
+		if !slices.Contains(keep, c) {
+			e.closeMiddleware(ctx, c)
+		}
+	}
 	for _, entry := range old.sinks {
 		if !snap.holds(entry.configured) {
 			if err := callSink(func() error { return entry.sink.Close(ctx) }); err != nil {
@@ -398,10 +407,17 @@ func (e *engine) shutdown(ctx context.Context) error {
 	if snap == nil {
 		return nil
 	}
+	var errs []error
 	before := e.stats().Lost()
+	// Middleware first, while the configuration still routes what it
+	// emits when it closes (summaries, held records).
+	for _, c := range snap.closers() {
+		if err := e.closeMiddleware(ctx, c); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	snap = e.snap.Swap(nil)
 	e.closed.Store(snap)
-	var errs []error
 	if snap.early != nil {
 		recs, _ := snap.early.drain()
 		if len(recs) > 0 {
@@ -466,6 +482,58 @@ func (e *engine) afterShutdown(h *Handler, sr slog.Record) {
 		return
 	}
 	e.fallback(r)
+}
+
+// MiddlewareCloser is implemented by middleware that holds resources:
+// buffers, timers, pending summaries. When a Configure swap drops the
+// middleware, and at Shutdown, the handler calls Close, within the
+// deadline, before it closes the sinks; Close emits or counts what the
+// middleware still holds. A middleware value kept by the new
+// configuration is not closed.
+type MiddlewareCloser interface {
+	Close(ctx context.Context) error
+}
+
+// closers returns the middleware of s that implement MiddlewareCloser,
+// each once.
+func (s *snapshot) closers() []MiddlewareCloser {
+	var out []MiddlewareCloser
+	add := func(sts []stage) {
+		for _, st := range sts {
+			m := st.m
+			if n, ok := m.(*namedMiddleware); ok {
+				m = n.Middleware
+			}
+			c, ok := m.(MiddlewareCloser)
+			if !ok || !reflect.TypeOf(c).Comparable() || slices.Contains(out, c) {
+				continue
+			}
+			out = append(out, c)
+		}
+	}
+	add(s.global)
+	var walk func(n *node)
+	walk = func(n *node) {
+		add(n.mw)
+		for _, name := range slices.Sorted(maps.Keys(n.children)) {
+			walk(n.children[name])
+		}
+	}
+	walk(s.root)
+	for _, e := range s.sinks {
+		add(e.mw)
+	}
+	return out
+}
+
+// closeMiddleware closes one middleware, reporting a failure.
+func (e *engine) closeMiddleware(ctx context.Context, c MiddlewareCloser) error {
+	err := callSink(func() error { return c.Close(ctx) })
+	if err != nil {
+		err = fmt.Errorf("loggerjs: close middleware %s: %w", middlewareName(c.(Middleware)), err)
+		e.report(nil, slog.LevelWarn, "closing middleware failed", slog.String("middleware", middlewareName(c.(Middleware))), slog.Any("error", err))
+	}
+	return err
 }
 
 // callSink calls f, turning a panic into an error.

@@ -188,3 +188,55 @@ func TestWithCategoryPrefix(t *testing.T) {
 		t.Errorf("CategoryPrefix = %q", got)
 	}
 }
+
+// closingMiddleware counts its Close calls and emits a record when
+// closed, through the logger it was given.
+type closingMiddleware struct {
+	mu     sync.Mutex
+	closed int
+	emit   *slog.Logger
+}
+
+func (m *closingMiddleware) Process(context.Context, *loggerjs.Record) bool { return true }
+
+func (m *closingMiddleware) Close(context.Context) error {
+	m.mu.Lock()
+	m.closed++
+	m.mu.Unlock()
+	if m.emit != nil {
+		m.emit.Warn("summary at close")
+	}
+	return nil
+}
+
+// TestMiddlewareClosed checks that middleware holding resources is closed
+// when a Configure swap drops it and at Shutdown, before the sinks close,
+// so that what it emits then still reaches them; middleware the new
+// configuration keeps is not closed.
+func TestMiddlewareClosed(t *testing.T) {
+	out := &recSink{}
+	kept, dropped := &closingMiddleware{}, &closingMiddleware{}
+	cfg := loggerjs.Config{
+		Sinks:      map[string]loggerjs.Sink{"out": out},
+		Middleware: []loggerjs.Middleware{kept, dropped},
+		Loggers:    []loggerjs.LoggerConfig{{Sinks: []string{"out"}}},
+	}
+	h, root := newTree(t, cfg)
+	kept.emit, dropped.emit = root, root
+	cfg.Middleware = []loggerjs.Middleware{loggerjs.Named("kept", kept)}
+	if err := h.Configure(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if kept.closed != 0 || dropped.closed != 1 {
+		t.Errorf("after the swap: kept closed %d times, dropped %d; want 0 and 1", kept.closed, dropped.closed)
+	}
+	if err := h.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if kept.closed != 1 || dropped.closed != 1 {
+		t.Errorf("after Close: kept closed %d times, dropped %d; want 1 and 1", kept.closed, dropped.closed)
+	}
+	if got := out.messages(); !slices.Equal(got, []string{"summary at close", "summary at close"}) {
+		t.Errorf("sink got %q: what middleware emits when it closes must reach the sinks", got)
+	}
+}
