@@ -61,6 +61,41 @@
 // A bad configuration is an error naming the field; Configure changes
 // nothing then.
 //
+// # Coming from LogTape
+//
+// Categories, prefix routing, ParentSinks (LogTape's parentSinks:
+// "override"), lowest levels, sinks and filters work as in LogTape:
+// sinks are called root-most logger first and, within a logger, in the
+// order its Sinks lists them; the meta category (MetaCategory,
+// LogTape's ["logtape", "meta"]) is configured like any other, and
+// Sinks: []string{} with Override silences it; WithCategoryPrefix is
+// withCategoryPrefix. Where loggerjs departs from LogTape, it is on
+// purpose, and a test pins each departure:
+//
+//   - A sink reached through several configured ancestors gets a record
+//     once, not once per path, so adding a sink at the root does not
+//     double what a category logger also sends there
+//     (TestRouting, "a sink reached through two ancestors").
+//   - The middleware of every LoggerConfig from the root down to the
+//     record's category runs, root first, after Config.Middleware; LogTape
+//     applies only the nearest config's filters, which its own manual
+//     contradicts (TestLoggerMiddlewareIsAdditive).
+//   - Configure validates the whole configuration before it swaps it in:
+//     a bad configuration is an error and the running one stays
+//     (TestConfigErrors, TestConfigureSwap).
+//   - A dot in a category name separates segments, since the dotted form
+//     is how categories are written in output and in LOGGERJS_LEVEL
+//     (TestDottedCategories).
+//   - Records logged by the registry before the first Configure are kept
+//     and replayed into it rather than dropped (TestDefaultEarlyBuffer,
+//     TestInitRecordReachesConfigure).
+//   - When no LoggerConfig names the meta category, meta records go where
+//     the configuration routes that category (a root logger's sinks), and
+//     only those no sink takes fall back to stderr; LogTape adds a console
+//     sink for them instead (TestMetaConfiguredLikeAnyCategory). Meta
+//     records are rate-limited: a burst of 10, then one a second
+//     (TestMetaFallbackRateLimit).
+//
 // The package imports the standard library only (the redaction engine
 // lives in an internal package of this module); it does not link
 // net/http, so a library that only calls GetLogger stays close to the

@@ -240,3 +240,35 @@ func TestMiddlewareClosed(t *testing.T) {
 		t.Errorf("sink got %q: what middleware emits when it closes must reach the sinks", got)
 	}
 }
+
+// TestLoggerMiddlewareIsAdditive pins a departure from LogTape: the
+// middleware of every LoggerConfig on the path from the root down to the
+// record's category runs, root first, after the global middleware (LogTape
+// applies only the nearest config's filters).
+func TestLoggerMiddlewareIsAdditive(t *testing.T) {
+	var mu sync.Mutex
+	var ran []string
+	mark := func(name string) loggerjs.Middleware {
+		return loggerjs.MiddlewareFunc(func(context.Context, *loggerjs.Record) bool {
+			mu.Lock()
+			ran = append(ran, name)
+			mu.Unlock()
+			return true
+		})
+	}
+	out := &recSink{}
+	h, root := newTree(t, loggerjs.Config{
+		Sinks:      map[string]loggerjs.Sink{"out": out},
+		Middleware: []loggerjs.Middleware{mark("global")},
+		Loggers: []loggerjs.LoggerConfig{
+			{Category: []string{"app", "db"}, Middleware: []loggerjs.Middleware{mark("app.db")}},
+			{Sinks: []string{"out"}, Middleware: []loggerjs.Middleware{mark("root")}},
+			{Category: []string{"app"}, Middleware: []loggerjs.Middleware{mark("app")}},
+		},
+	})
+	defer h.Close(context.Background())
+	loggerjs.Child(root, "app.db.pool").Info("r")
+	if want := []string{"global", "root", "app", "app.db"}; !slices.Equal(ran, want) {
+		t.Errorf("middleware ran %q, want %q", ran, want)
+	}
+}
