@@ -79,6 +79,7 @@ type HTTPOptions struct {
 // *LossError when records were dropped while they ran.
 type HTTPSink struct {
 	*BatchSink
+	url string
 	own *http.Transport // closed by Close; nil with a caller's Client
 }
 
@@ -129,7 +130,7 @@ func newHTTP(endpoint string, codec loggerjs.Codec, opts *HTTPOptions) *HTTPSink
 	}
 	bo := o.Batch
 	bo.Codec = codec
-	s := &HTTPSink{}
+	s := &HTTPSink{url: endpoint}
 	sh := &httpShipper{url: endpoint, opt: o, clock: clockOr(bo.Clock)}
 	if sh.opt.Client == nil {
 		s.own = http.DefaultTransport.(*http.Transport).Clone()

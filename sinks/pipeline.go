@@ -228,6 +228,17 @@ func (p *pipeline) count(stat int, n int, attrs ...slog.Attr) {
 		return
 	}
 	p.stats[stat].Add(int64(n))
+	p.reportDrop(stat, n, attrs...)
+}
+
+// reportDrop reports a loss of n records counted under stat. Records
+// that were queued are counted before they are resolved, so that a
+// Flush that sees them resolved also sees them in SinkStats, and
+// reported after.
+func (p *pipeline) reportDrop(stat int, n int, attrs ...slog.Attr) {
+	if n <= 0 {
+		return
+	}
 	if msg := dropMessages[stat]; msg != "" {
 		attrs = append(attrs, slog.String("reason", statNames[stat]), slog.Int("records", n))
 		p.rep.report(slog.LevelWarn, msg, attrs...)
@@ -276,12 +287,13 @@ func (p *pipeline) enqueue(ctx context.Context, e Entry) error {
 		case DropOldest:
 			old := p.q.pop()
 			p.qBytes -= len(old.Data)
+			p.stats[statDroppedQueueFull].Add(1)
 			p.resolved++
 			p.lostBy[statDroppedQueueFull]++
 			p.wakeLocked()
 			p.mu.Unlock()
 			p.cfg.release(old)
-			p.count(statDroppedQueueFull, 1, slog.String("policy", "DropOldest"))
+			p.reportDrop(statDroppedQueueFull, 1, slog.String("policy", "DropOldest"))
 			p.mu.Lock()
 			continue
 		case Block:
@@ -417,6 +429,7 @@ func (p *pipeline) dropQueued() {
 		dropped = append(dropped, p.q.pop())
 	}
 	p.qBytes = 0
+	p.stats[statDroppedDeadline].Add(int64(len(dropped)))
 	p.resolved += int64(len(dropped))
 	p.lostBy[statDroppedDeadline] += int64(len(dropped))
 	p.wakeLocked()
@@ -424,7 +437,7 @@ func (p *pipeline) dropQueued() {
 	for i := range dropped {
 		p.cfg.release(dropped[i])
 	}
-	p.count(statDroppedDeadline, len(dropped))
+	p.reportDrop(statDroppedDeadline, len(dropped))
 }
 
 func (p *pipeline) worker() {
@@ -466,25 +479,24 @@ func (p *pipeline) deliver(batch []Entry) {
 	for i := range batch {
 		p.cfg.release(batch[i])
 	}
+	lost, lostStat := n, outcome
 	if outcome == statShipped {
 		p.stats[statShipped].Add(int64(n - failed))
 		p.stats[statBatches].Add(1)
+		lost, lostStat = failed, failStat
+	}
+	if lost > 0 {
+		p.stats[lostStat].Add(int64(lost))
 	}
 	p.mu.Lock()
 	p.inflight -= n
 	p.resolved += int64(n)
-	if outcome != statShipped {
-		p.lostBy[outcome] += int64(n)
-	} else {
-		p.lostBy[failStat] += int64(failed)
+	if lost > 0 {
+		p.lostBy[lostStat] += int64(lost)
 	}
 	p.wakeLocked()
 	p.mu.Unlock()
-	if outcome != statShipped {
-		p.count(outcome, n)
-	} else {
-		p.count(failStat, failed)
-	}
+	p.reportDrop(lostStat, lost)
 }
 
 // attempts ships batch until it is delivered or must be dropped, and says

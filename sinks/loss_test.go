@@ -1,0 +1,413 @@
+package sinks
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/loggerjs/loggerjs"
+)
+
+// These tests drive real parts through a real handler tree and check
+// that every record logged is delivered or counted in Lost, exactly, and
+// that Flush and Close say when they lost records.
+
+// newTree returns a handler tree that routes category "app" to sink and
+// the meta logger to a Memory sink, and a logger for "app".
+func newTree(t *testing.T, sink loggerjs.Sink) (*loggerjs.Handler, *slog.Logger, *MemorySink) {
+	t.Helper()
+	meta := Memory()
+	h, err := loggerjs.NewHandler(loggerjs.Config{
+		Sinks: map[string]loggerjs.Sink{"sink": sink, "meta": meta},
+		Loggers: []loggerjs.LoggerConfig{
+			{Category: []string{"app"}, Sinks: []string{"sink"}},
+			{Category: loggerjs.MetaCategory, Sinks: []string{"meta"}},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, slog.New(h).With(loggerjs.Category("app")), meta
+}
+
+// metaAttr returns the value of the first attr named key in the meta
+// records, and whether there was one.
+func metaAttr(meta *MemorySink, key string) (string, bool) {
+	for _, r := range meta.Records() {
+		var v string
+		found := false
+		r.Attrs(func(a slog.Attr) bool {
+			if a.Key == key {
+				v, found = a.Value.String(), true
+				return false
+			}
+			return true
+		})
+		if found {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// countingHandler counts the NDJSON records it receives, gzipped or not.
+type countingHandler struct {
+	requests, got atomic.Int64
+}
+
+func (c *countingHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c.requests.Add(1)
+	var rd io.Reader = r.Body
+	if r.Header.Get("Content-Encoding") == "gzip" {
+		zr, err := gzip.NewReader(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		rd = zr
+	}
+	body, err := io.ReadAll(rd)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	c.got.Add(int64(bytes.Count(body, []byte("\n"))))
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// TestHTTPRedirectsAreNotDeliveries: a collector that redirects. Go's
+// client would follow a 301, 302 or 303 with a GET without a body and
+// count the final 2xx as delivered; the sink follows no redirect but a
+// 307 or 308 to the same origin, and counts every other one as rejected,
+// reporting the Location.
+func TestHTTPRedirectsAreNotDeliveries(t *testing.T) {
+	const logged = 200
+	for _, tc := range []struct {
+		name      string
+		code      int
+		otherHost bool
+		delivered bool
+	}{
+		{"301", http.StatusMovedPermanently, false, false},
+		{"302", http.StatusFound, false, false},
+		{"303", http.StatusSeeOther, false, false},
+		{"307 same host", http.StatusTemporaryRedirect, false, true},
+		{"308 same host", http.StatusPermanentRedirect, false, true},
+		{"307 other host", http.StatusTemporaryRedirect, true, false},
+		{"308 other host", http.StatusPermanentRedirect, true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			final := &countingHandler{}
+			other := httptest.NewServer(final)
+			defer other.Close()
+			mux := http.NewServeMux()
+			mux.Handle("/final", final)
+			srv := httptest.NewServer(mux)
+			defer srv.Close()
+			target := srv.URL + "/final"
+			if tc.otherHost {
+				target = other.URL + "/final"
+			}
+			mux.HandleFunc("/ingest", func(w http.ResponseWriter, r *http.Request) {
+				io.Copy(io.Discard, r.Body)
+				http.Redirect(w, r, target, tc.code)
+			})
+			clk := newFakeClock() // MaxWait never passes: one batch, shipped by Close
+			sink := must(HTTP(srv.URL+"/ingest", jsonCodec, &HTTPOptions{Batch: BatchOptions{MaxRecords: logged, Clock: clk}}))
+			h, l, meta := newTree(t, sink)
+			for i := range logged {
+				l.Info("event", "i", i)
+			}
+			err := h.Flush(context.Background())
+			if cerr := h.Close(context.Background()); cerr != nil {
+				t.Fatalf("Close = %v", cerr)
+			}
+			lost := h.Stats().Lost()
+			if got := final.got.Load(); got+int64(lost) != logged {
+				t.Fatalf("received %d + lost %d != logged %d", got, lost, logged)
+			}
+			if tc.delivered {
+				if final.got.Load() != logged || err != nil {
+					t.Fatalf("received %d, Flush = %v", final.got.Load(), err)
+				}
+				return
+			}
+			if final.requests.Load() != 0 {
+				t.Fatalf("the redirect was followed: %d requests to its target", final.requests.Load())
+			}
+			wantLoss(t, err, "dropped_rejected", logged)
+			if loc, ok := metaAttr(meta, "location"); !ok || loc != target {
+				t.Fatalf("meta location %q (%v), want %q", loc, ok, target)
+			}
+		})
+	}
+}
+
+// closedAddr returns the address of a listener that has been closed:
+// connecting to it is refused.
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+// TestUnreachableCollectorFlushAndCloseReportLoss: a collector that
+// refuses connections. Each batch fails; Flush and Close return an error
+// naming the records lost while they ran, and Lost counts every record.
+func TestUnreachableCollectorFlushAndCloseReportLoss(t *testing.T) {
+	clk := newFakeClock()
+	sink := must(OTLP("http://"+closedAddr(t), &OTLPOptions{HTTPOptions: HTTPOptions{
+		Batch: BatchOptions{MaxRecords: 1000, MaxRetries: -1, BreakerFailures: -1, Clock: clk}}}))
+	h, l, meta := newTree(t, sink)
+	for i := range 30 {
+		l.Info("event", "i", i)
+	}
+	wantLoss(t, h.Flush(context.Background()), "dropped_retries_exhausted", 30)
+	if lost := h.Stats().Lost(); lost != 30 {
+		t.Fatalf("Lost() = %d after Flush, want 30", lost)
+	}
+	for i := range 20 {
+		l.Info("event", "i", i)
+	}
+	wantLoss(t, h.Close(context.Background()), "dropped_retries_exhausted", 20)
+	if lost := h.Stats().Lost(); lost != 50 {
+		t.Fatalf("Lost() = %d after Close, want 50", lost)
+	}
+	if meta.Len() == 0 {
+		t.Fatal("the losses were not reported on the meta logger")
+	}
+}
+
+// TestUnreachableCollectorCloseDeadline: with retries, the batch waits in
+// backoff when Close's deadline passes; Close drops it, counts it and
+// says so.
+func TestUnreachableCollectorCloseDeadline(t *testing.T) {
+	clk := newFakeClock()
+	sink := must(HTTP("http://"+closedAddr(t), jsonCodec, &HTTPOptions{Batch: BatchOptions{MaxRecords: 1000, Clock: clk}}))
+	h, l, _ := newTree(t, sink)
+	for i := range 10 {
+		l.Info("event", "i", i)
+	}
+	clk.waitTimers(t, 1) // MaxWait, armed by the first record
+	for len(clk.added) > 0 {
+		<-clk.added
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- h.Close(ctx) }()
+	select {
+	case <-clk.added: // the backoff after the first refused attempt
+	case <-time.After(10 * time.Second):
+		t.Fatal("no retry backoff started")
+	}
+	cancel()
+	err := <-done
+	wantLoss(t, err, "dropped_flush_deadline", 10)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Close = %v, want it to wrap context.Canceled", err)
+	}
+	if lost := h.Stats().Lost(); lost != 10 {
+		t.Fatalf("Lost() = %d, want 10", lost)
+	}
+}
+
+// TestUnreachableCollectorCircuitOpen: once the breaker opens, batches
+// are dropped without a request; every record is still counted.
+func TestUnreachableCollectorCircuitOpen(t *testing.T) {
+	clk := newFakeClock()
+	sink := must(HTTP("http://"+closedAddr(t), jsonCodec, &HTTPOptions{Batch: BatchOptions{
+		MaxRecords: 1000, MaxRetries: -1, BreakerFailures: 1, BreakerCooldown: time.Hour, Clock: clk}}))
+	h, l, _ := newTree(t, sink)
+	for i := range 25 {
+		l.Info("event", "i", i)
+		// One batch at a time, shipped by Flush (MaxWait never passes):
+		// the first fails and opens the breaker, which drops the rest.
+		reason := "dropped_circuit_open"
+		if i == 0 {
+			reason = "dropped_retries_exhausted"
+		}
+		wantLoss(t, h.Flush(context.Background()), reason, 1)
+	}
+	err := h.Close(context.Background())
+	st := h.Stats()
+	own := st.RetiredSinks["sink"].Own
+	if err != nil || st.Lost() != 25 || own["dropped_retries_exhausted"] != 1 || own["dropped_circuit_open"] != 24 {
+		t.Fatalf("Close = %v; Lost() = %d; sink %v", err, st.Lost(), own)
+	}
+}
+
+// TestFileUnlinkedUnderPathCheckEvery: the file is removed under a File
+// whose path checks are spaced out; the records written into it since
+// the last check are lost, and Flush or Close counts them and says so.
+func TestFileUnlinkedUnderPathCheckEvery(t *testing.T) {
+	t.Run("Close", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "app.log")
+		file := mustFile(t, path, &FileOptions{PathCheckEvery: time.Hour, Clock: newFakeClock()})
+		h, l, _ := newTree(t, file)
+		for i := range 4 {
+			l.Info("before", "i", i) // the first write checks the path
+		}
+		if err := os.Remove(path); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 3 {
+			l.Info("after", "i", i) // into the unlinked file, unchecked
+		}
+		wantLoss(t, h.Close(context.Background()), "dropped_unlinked", 7)
+		if lost := h.Stats().Lost(); lost != 7 {
+			t.Fatalf("Lost() = %d, want 7", lost)
+		}
+		if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("Close made an empty file again: %v", err)
+		}
+	})
+	t.Run("Flush", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "app.log")
+		file := mustFile(t, path, &FileOptions{PathCheckEvery: time.Hour, Clock: newFakeClock()})
+		h, l, meta := newTree(t, file)
+		for i := range 4 {
+			l.Info("before", "i", i)
+		}
+		os.Remove(path)
+		wantLoss(t, h.Flush(context.Background()), "dropped_unlinked", 4)
+		if reason, _ := metaAttr(meta, "reason"); reason != "dropped_unlinked" {
+			t.Fatalf("the loss was not reported on the meta logger: reason %q", reason)
+		}
+		for i := range 2 {
+			l.Info("after", "i", i) // into the file Flush opened
+		}
+		if err := h.Close(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		lines := linesOf(t, path)
+		lost := h.Stats().Lost()
+		if len(lines) != 2 || lost != 4 || int64(len(lines))+int64(lost) != 6 {
+			t.Fatalf("%d lines, Lost() = %d", len(lines), lost)
+		}
+	})
+	t.Run("Buffered", func(t *testing.T) {
+		// Written records are lost with the file; buffered ones go to a
+		// new file at the path.
+		path := filepath.Join(t.TempDir(), "app.log")
+		file := mustFile(t, path, &FileOptions{PathCheckEvery: time.Hour, BufferSize: 64 << 10, Clock: newFakeClock()})
+		h, l, _ := newTree(t, file)
+		for i := range 10 {
+			l.Info("written", "i", i)
+		}
+		if err := h.Flush(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 5 {
+			l.Info("buffered", "i", i)
+		}
+		os.Remove(path)
+		wantLoss(t, h.Close(context.Background()), "dropped_unlinked", 10)
+		lines := linesOf(t, path)
+		lost := h.Stats().Lost()
+		if len(lines) != 5 || lost != 10 || msgOf(lines[0]) != "buffered" {
+			t.Fatalf("lines %v, Lost() = %d", lines, lost)
+		}
+	})
+	t.Run("Reopen", func(t *testing.T) {
+		// Reopen (SIGHUP) after a removal counts what went into the
+		// removed file.
+		path := filepath.Join(t.TempDir(), "app.log")
+		file := mustFile(t, path, &FileOptions{PathCheckEvery: time.Hour, Clock: newFakeClock()})
+		h, l, _ := newTree(t, file)
+		for i := range 3 {
+			l.Info("before", "i", i)
+		}
+		os.Remove(path)
+		if err := file.Reopen(); err != nil {
+			t.Fatal(err)
+		}
+		l.Info("after")
+		if err := h.Close(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		lines := linesOf(t, path)
+		if lost := h.Stats().Lost(); len(lines) != 1 || lost != 3 {
+			t.Fatalf("%d lines, Lost() = %d", len(lines), lost)
+		}
+	})
+	t.Run("Rotate", func(t *testing.T) {
+		// A size rotation that finds the file gone counts what went into
+		// it and starts a new file.
+		path := filepath.Join(t.TempDir(), "app.log")
+		file := mustFile(t, path, &FileOptions{PathCheckEvery: time.Hour, MaxSize: 1 << 10, Clock: newFakeClock()})
+		h, l, _ := newTree(t, file)
+		l.Info("before")
+		os.Remove(path)
+		l.Info("big", "pad", strings.Repeat("x", 1<<10)) // rotation due: the file is not there
+		if err := h.Close(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		lines := linesOf(t, path)
+		if lost := h.Stats().Lost(); len(lines) != 1 || lost != 1 || msgOf(lines[0]) != "big" {
+			t.Fatalf("lines %d, Lost() = %d", len(lines), lost)
+		}
+	})
+}
+
+// TestEndpointValidation: a malformed endpoint fails the constructor
+// instead of dropping every record at send time.
+func TestEndpointValidation(t *testing.T) {
+	for _, tc := range []struct {
+		name, endpoint string
+		build          func(string) (*HTTPSink, error)
+		want           string // the URL requests go to, or an error's text
+		ok             bool
+	}{
+		{"OTLP host:port", "127.0.0.1:4318", otlpOf, `write "http://127.0.0.1:4318"`, false},
+		{"OTLP name:port", "collector:4318", otlpOf, `write "http://collector:4318"`, false},
+		{"OTLP base URL", "http://127.0.0.1:4318", otlpOf, "http://127.0.0.1:4318/v1/logs", true},
+		{"OTLP base URL slash", "https://collector:4318/", otlpOf, "https://collector:4318/v1/logs", true},
+		{"OTLP full URL", "http://collector:4318/custom/logs", otlpOf, "http://collector:4318/custom/logs", true},
+		{"OTLP grpc scheme", "grpc://collector:4317", otlpOf, `scheme "grpc"`, false},
+		{"OTLP no host", "http://:4318", otlpOf, "no host", false},
+		{"OTLP empty", "", otlpOf, "empty", false},
+		{"Loki base URL", "http://loki:3100", lokiOf, "http://loki:3100/loki/api/v1/push", true},
+		{"Loki host:port", "loki:3100", lokiOf, `write "http://loki:3100"`, false},
+		{"HTTP as is", "https://logs.example.com", httpOf, "https://logs.example.com", true},
+		{"HTTP bad port", "http://h:port/x", httpOf, "invalid port", false},
+		{"HTTP ftp", "ftp://h/x", httpOf, `scheme "ftp"`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := tc.build(tc.endpoint)
+			if !tc.ok {
+				if err == nil || !strings.Contains(err.Error(), tc.want) || s != nil {
+					t.Fatalf("got %v, %v; want an error with %q", s, err, tc.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer closeNow(t, s)
+			if u := s.url; u != tc.want {
+				t.Fatalf("endpoint %q, want %q", u, tc.want)
+			}
+		})
+	}
+}
+
+func otlpOf(u string) (*HTTPSink, error) { return OTLP(u, nil) }
+func lokiOf(u string) (*HTTPSink, error) { return Loki(u, nil) }
+func httpOf(u string) (*HTTPSink, error) { return HTTP(u, nil, nil) }
