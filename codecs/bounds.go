@@ -85,7 +85,8 @@ func flatType(t reflect.Type) bool {
 // encoding/json follows (pointers, interfaces, maps, slices, arrays and
 // the exported and embedded fields of structs; a Marshaler or
 // TextMarshaler is a leaf), within the depth and the work left to the
-// record. It returns the marker the value must be written as, or "", and
+// record, and not round cycles, which encoding/json reports itself. It
+// returns the marker the value must be written as, or "", and
 // whether encoding/json will call a user's MarshalJSON or MarshalText on
 // it, whose output must then be redacted.
 func jsonCheck(x any, depthLeft int, b *bounds) (marker string, methods bool) {
@@ -203,11 +204,12 @@ func (w *valueWalk) deeper(depth int) bool {
 	return true
 }
 
-// push adds a map, slice or pointer to the path, failing on a cycle.
+// push adds a map, slice or pointer to the path, or reports a cycle.
+// The walk goes no further round a cycle: encoding/json finds it too, and
+// its error is what slog.JSONHandler writes.
 func (w *valueWalk) push(v reflect.Value) bool {
 	k := cycleKey{uintptr(v.UnsafePointer()), v.Type()}
 	if slices.Contains(w.path, k) {
-		w.fail(markerCyclic)
 		return false
 	}
 	w.path = append(w.path, k)

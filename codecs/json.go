@@ -199,6 +199,7 @@ type jsonState struct {
 	buf    []byte
 	sep    bool      // a comma goes before the next key
 	groups *[]string // open groups, kept only for ReplaceAttr
+	bounds
 }
 
 func (s *jsonState) freeGroups() {
@@ -257,6 +258,13 @@ func (s *jsonState) closeGroup() {
 // slog.Value.Kind is a type switch that ends in an interface check (for
 // LogValuer), so attr asks it once per value and hands the kind on.
 func (s *jsonState) attr(a slog.Attr) bool {
+	if ok, first := s.next(); !ok {
+		if first {
+			s.key(a.Key)
+			s.marker(markerTooMany)
+		}
+		return first
+	}
 	k := a.Value.Kind()
 	if s.c.replace == nil {
 		switch k {
@@ -297,16 +305,23 @@ func (s *jsonState) attr(a slog.Attr) bool {
 	if len(attrs) == 0 {
 		return true // as slog.JSONHandler: written nothing, yet not empty
 	}
+	if s.depth >= maxDepth {
+		s.key(a.Key)
+		s.marker(markerTooDeep)
+		return true
+	}
 	pos, sep := len(s.buf), s.sep
 	if a.Key != "" {
 		s.openGroup(a.Key)
 	}
 	wrote := false
+	s.depth++
 	for _, ga := range attrs {
 		if s.attr(ga) {
 			wrote = true
 		}
 	}
+	s.depth--
 	if !wrote {
 		s.buf, s.sep = s.buf[:pos], sep
 		if a.Key != "" && s.groups != nil {
@@ -412,6 +427,12 @@ func (s *jsonState) errorMarker(msg string) {
 	s.str("!ERROR:" + msg)
 }
 
+// marker writes a marker string in a value's place and counts it.
+func (s *jsonState) marker(text string) {
+	s.fallback()
+	s.str(text)
+}
+
 // any appends a value of KindAny: errors by their text, everything else as
 // encoding/json marshals it (without HTML escaping).
 func (s *jsonState) any(x any) {
@@ -421,7 +442,7 @@ func (s *jsonState) any(x any) {
 		s.buf = append(s.buf, '"')
 		return
 	}
-	text, raw, failed := renderAny(x)
+	text, raw, failed := renderAny(s.r, x, &s.bounds)
 	if failed {
 		s.fallback()
 	}
@@ -438,7 +459,13 @@ func (s *jsonState) any(x any) {
 // that text is an error marker ("!PANIC: …", "!ERROR:…") for the caller to
 // count. A nil pointer whose method panicked renders as "<nil>", as slog
 // does.
-func renderAny(x any) (text string, raw []byte, failed bool) {
+//
+// Before encoding/json sees the value, jsonCheck walks it within the
+// bounds b has left: a cyclic value, or one too deep or too large, is a
+// marker. Text from the value's own methods (Error, MarshalJSON,
+// MarshalText) passes through r's redaction; JSON that redaction left
+// invalid is a marker.
+func renderAny(r *loggerjs.Record, x any, b *bounds) (text string, raw []byte, failed bool) {
 	defer func() {
 		if p := recover(); p != nil {
 			raw = nil
@@ -451,12 +478,25 @@ func renderAny(x any) (text string, raw []byte, failed bool) {
 	}()
 	if e, ok := x.(error); ok {
 		if _, jm := x.(json.Marshaler); !jm {
-			return e.Error(), nil, false
+			return r.RedactText(e.Error()), nil, false
 		}
+	}
+	marker, methods := jsonCheck(x, maxDepth-b.depth, b)
+	if marker != "" {
+		return marker, nil, true
 	}
 	raw, err := marshalJSON(x)
 	if err != nil {
-		return "!ERROR:" + err.Error(), nil, true
+		return "!ERROR:" + r.RedactText(err.Error()), nil, true
+	}
+	if methods {
+		s := string(raw)
+		if red := r.RedactText(s); red != s {
+			if !json.Valid([]byte(red)) {
+				return markerInvalidJSON, nil, true
+			}
+			raw = []byte(red)
+		}
 	}
 	return "", raw, false
 }

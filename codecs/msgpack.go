@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
-	"fmt"
+	"errors"
 	"log/slog"
 	"math"
 	"strconv"
@@ -161,6 +161,7 @@ type msgpackState struct {
 	r     *loggerjs.Record // nil while a scope is encoded
 	buf   []byte
 	stack []msgpackMap
+	bounds
 }
 
 // open starts a map whose header is patched by close.
@@ -189,6 +190,13 @@ func (s *msgpackState) str(v string) {
 
 // attr appends one attr and reports whether it wrote anything.
 func (s *msgpackState) attr(a slog.Attr) bool {
+	if ok, first := s.next(); !ok {
+		if first {
+			s.key(a.Key)
+			s.marker(markerTooMany)
+		}
+		return first
+	}
 	a.Value = resolveValue(s.r, a.Value)
 	if a.Key == "" && a.Value.Kind() == slog.KindAny && a.Value.Any() == nil {
 		return false
@@ -202,24 +210,33 @@ func (s *msgpackState) attr(a slog.Attr) bool {
 	if len(attrs) == 0 {
 		return false
 	}
+	if s.depth >= maxDepth {
+		s.key(a.Key)
+		s.marker(markerTooDeep)
+		return true
+	}
 	if a.Key == "" {
 		wrote := false
+		s.depth++
 		for _, ga := range attrs {
 			if s.attr(ga) {
 				wrote = true
 			}
 		}
+		s.depth--
 		return wrote
 	}
 	pos, outer := len(s.buf), s.stack[len(s.stack)-1].count
 	s.key(a.Key)
 	s.open()
 	wrote := false
+	s.depth++
 	for _, ga := range attrs {
 		if s.attr(ga) {
 			wrote = true
 		}
 	}
+	s.depth--
 	if !wrote {
 		s.buf = s.buf[:pos]
 		s.stack = s.stack[:len(s.stack)-1]
@@ -272,7 +289,7 @@ func (s *msgpackState) any(x any) {
 		s.buf = appendMsgpackLevel(s.buf, x)
 		return
 	}
-	text, raw, failed := renderAny(x)
+	text, raw, failed := renderAny(s.r, x, &s.bounds)
 	switch {
 	case failed:
 		s.marker(text)
@@ -281,9 +298,13 @@ func (s *msgpackState) any(x any) {
 	default:
 		pos := len(s.buf)
 		var err error
-		if s.buf, err = appendJSONAsMsgpack(s.buf, raw); err != nil {
+		if s.buf, err = appendJSONAsMsgpack(s.buf, raw, maxDepth-s.depth); err != nil {
 			s.buf = s.buf[:pos]
-			s.marker("!ERROR:" + err.Error())
+			if errors.Is(err, errTooDeep) {
+				s.marker(markerTooDeep)
+			} else {
+				s.marker("!ERROR:" + err.Error())
+			}
 		}
 	}
 }
@@ -291,22 +312,26 @@ func (s *msgpackState) any(x any) {
 // appendJSONAsMsgpack converts one JSON value to MessagePack: objects to
 // maps in their key order, arrays, strings, integers (when the number is
 // one) and floats.
-func appendJSONAsMsgpack(dst []byte, raw []byte) ([]byte, error) {
+// Arrays and objects nested deeper than depthLeft are errTooDeep.
+func appendJSONAsMsgpack(dst []byte, raw []byte, depthLeft int) ([]byte, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
-	return appendJSONTokens(dst, dec, 0)
+	return appendJSONTokens(dst, dec, depthLeft)
 }
 
-func appendJSONTokens(dst []byte, dec *json.Decoder, depth int) ([]byte, error) {
-	if depth > 10000 {
-		return dst, fmt.Errorf("value nested too deep")
-	}
+// errTooDeep reports JSON nested deeper than a codec writes.
+var errTooDeep = errors.New(markerTooDeep)
+
+func appendJSONTokens(dst []byte, dec *json.Decoder, depthLeft int) ([]byte, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		return dst, err
 	}
 	switch t := tok.(type) {
 	case json.Delim:
+		if depthLeft <= 0 {
+			return dst, errTooDeep
+		}
 		n := 0
 		switch t {
 		case '{':
@@ -318,7 +343,7 @@ func appendJSONTokens(dst []byte, dec *json.Decoder, depth int) ([]byte, error) 
 					return dst, err
 				}
 				dst, _ = appendMsgpackString(dst, k.(string))
-				if dst, err = appendJSONTokens(dst, dec, depth+1); err != nil {
+				if dst, err = appendJSONTokens(dst, dec, depthLeft-1); err != nil {
 					return dst, err
 				}
 				n++
@@ -328,7 +353,7 @@ func appendJSONTokens(dst []byte, dec *json.Decoder, depth int) ([]byte, error) 
 			at := len(dst)
 			dst = append(dst, 0xdd, 0, 0, 0, 0)
 			for dec.More() {
-				if dst, err = appendJSONTokens(dst, dec, depth+1); err != nil {
+				if dst, err = appendJSONTokens(dst, dec, depthLeft-1); err != nil {
 					return dst, err
 				}
 				n++

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math"
@@ -199,11 +200,11 @@ func (c *OTLPJSONCodec) appendLogRecord(dst []byte, r *loggerjs.Record) []byte {
 		if !ok {
 			r.CodecFallback()
 		}
-		s.attr(slog.String("exception.message", msg))
+		s.attr(slog.String("exception.message", r.RedactText(msg)))
 		s.attr(slog.String("exception.type", fmt.Sprintf("%T", r.Err)))
 		if ok {
 			if stack := errorStack(r.Err, msg); stack != "" {
-				s.attr(slog.String("exception.stacktrace", stack))
+				s.attr(slog.String("exception.stacktrace", r.RedactText(stack)))
 			}
 		}
 	}
@@ -289,6 +290,7 @@ type otlpState struct {
 	r   *loggerjs.Record // nil while a scope is encoded
 	buf []byte
 	sep bool // a comma goes before the next KeyValue
+	bounds
 }
 
 func (s *otlpState) str(v string) {
@@ -320,6 +322,15 @@ func (s *otlpState) closeGroup() {
 
 // attr appends one KeyValue and reports whether it wrote anything.
 func (s *otlpState) attr(a slog.Attr) bool {
+	if ok, first := s.next(); !ok {
+		if first {
+			s.keyOpen(a.Key)
+			s.buf = append(s.buf, `,"value":`...)
+			s.marker(markerTooMany)
+			s.buf = append(s.buf, '}')
+		}
+		return first
+	}
 	a.Value = resolveValue(s.r, a.Value)
 	if a.Key == "" && a.Value.Kind() == slog.KindAny && a.Value.Any() == nil {
 		return false
@@ -335,16 +346,25 @@ func (s *otlpState) attr(a slog.Attr) bool {
 	if len(attrs) == 0 {
 		return false
 	}
+	if s.depth >= maxDepth {
+		s.keyOpen(a.Key)
+		s.buf = append(s.buf, `,"value":`...)
+		s.marker(markerTooDeep)
+		s.buf = append(s.buf, '}')
+		return true
+	}
 	pos, sep := len(s.buf), s.sep
 	if a.Key != "" {
 		s.openGroup(a.Key)
 	}
 	wrote := false
+	s.depth++
 	for _, ga := range attrs {
 		if s.attr(ga) {
 			wrote = true
 		}
 	}
+	s.depth--
 	if !wrote {
 		s.buf, s.sep = s.buf[:pos], sep
 		return false
@@ -442,7 +462,7 @@ func (s *otlpState) any(x any) {
 		s.buf = append(s.buf, `"}`...)
 		return
 	}
-	text, raw, failed := renderAny(x)
+	text, raw, failed := renderAny(s.r, x, &s.bounds)
 	switch {
 	case failed:
 		s.marker(text)
@@ -455,26 +475,31 @@ func (s *otlpState) any(x any) {
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.UseNumber()
 		var err error
-		if s.buf, err = appendJSONAsAnyValue(s.buf, dec, 0); err != nil {
+		if s.buf, err = appendJSONAsAnyValue(s.buf, dec, maxDepth-s.depth); err != nil {
 			s.buf = s.buf[:pos]
-			s.marker("!ERROR:" + err.Error())
+			if errors.Is(err, errTooDeep) {
+				s.marker(markerTooDeep)
+			} else {
+				s.marker("!ERROR:" + err.Error())
+			}
 		}
 	}
 }
 
 // appendJSONAsAnyValue converts one JSON value to an OTLP AnyValue:
 // objects to kvlistValue, arrays to arrayValue, integers to intValue,
-// other numbers to doubleValue, null to the empty AnyValue.
-func appendJSONAsAnyValue(dst []byte, dec *json.Decoder, depth int) ([]byte, error) {
-	if depth > 10000 {
-		return dst, fmt.Errorf("value nested too deep")
-	}
+// other numbers to doubleValue, null to the empty AnyValue. Arrays and
+// objects nested deeper than depthLeft are errTooDeep.
+func appendJSONAsAnyValue(dst []byte, dec *json.Decoder, depthLeft int) ([]byte, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		return dst, err
 	}
 	switch t := tok.(type) {
 	case json.Delim:
+		if depthLeft <= 0 {
+			return dst, errTooDeep
+		}
 		switch t {
 		case '{':
 			dst = append(dst, `{"kvlistValue":{"values":[`...)
@@ -489,7 +514,7 @@ func appendJSONAsAnyValue(dst []byte, dec *json.Decoder, depth int) ([]byte, err
 				dst = append(dst, `{"key":`...)
 				dst, _ = appendJSONString(dst, k.(string))
 				dst = append(dst, `,"value":`...)
-				if dst, err = appendJSONAsAnyValue(dst, dec, depth+1); err != nil {
+				if dst, err = appendJSONAsAnyValue(dst, dec, depthLeft-1); err != nil {
 					return dst, err
 				}
 				dst = append(dst, '}')
@@ -501,7 +526,7 @@ func appendJSONAsAnyValue(dst []byte, dec *json.Decoder, depth int) ([]byte, err
 				if !first {
 					dst = append(dst, ',')
 				}
-				if dst, err = appendJSONAsAnyValue(dst, dec, depth+1); err != nil {
+				if dst, err = appendJSONAsAnyValue(dst, dec, depthLeft-1); err != nil {
 					return dst, err
 				}
 			}

@@ -263,11 +263,11 @@ func writeErrorFields(e *Encoder, r *loggerjs.Record, err error, msgKey, typeKey
 	if !ok {
 		r.CodecFallback()
 	}
-	e.String(msgKey, msg)
+	e.String(msgKey, r.RedactText(msg))
 	e.String(typeKey, fmt.Sprintf("%T", err))
 	if ok {
 		if stack := errorStack(err, msg); stack != "" {
-			e.String(stackKey, stack)
+			e.String(stackKey, r.RedactText(stack))
 		}
 	}
 }
@@ -335,7 +335,7 @@ func GoogleCloud(opts *GoogleCloudOptions) *ProjectorCodec {
 			e.String("@type", reportedErrorEvent)
 			if msg, ok := safeErrorText(r.Err); ok {
 				if stack := errorStack(r.Err, msg); stack != "" {
-					e.String("stack_trace", msg+"\n"+stack)
+					e.String("stack_trace", r.RedactText(msg+"\n"+stack))
 				}
 			}
 		}
