@@ -1,6 +1,7 @@
 package middleware
 
 import (
+	"log/slog"
 	"regexp"
 
 	"github.com/loggerjs/loggerjs"
@@ -55,17 +56,50 @@ func CardNumber() Pattern { return Pattern{redact.CardNumber()} }
 // RegexpPattern matches what re matches.
 func RegexpPattern(name string, re *regexp.Regexp) Pattern { return Pattern{redact.Regexp(name, re)} }
 
-// Redactor is a loggerjs.Redactor built by Redact. Set it as
-// Config.Redactor to apply it to every record, or wrap it with
-// loggerjs.Redaction to apply it to some sinks or categories only. It is
-// safe for concurrent use, and never modifies the values it is given.
+// A Redactor hides secrets in records: it is a loggerjs.Redactor built by
+// Redact. Set it as Config.Redactor to apply it to every record, or wrap
+// it with loggerjs.Redaction to apply it to some sinks or categories only
+// (or, through Wrap, in front of any slog.Handler). It is safe for
+// concurrent use, and never modifies the values it is given: a value with
+// a secret in it is copied with the secret replaced.
 //
-// It is the type of the default Redactor too, so the handler calls its
-// methods, RedactAttr and RedactMessage as loggerjs.Redactor describes
-// them, with no layer in between.
-type Redactor = redact.Redactor
+// What it hides, and where, is set out in the package documentation
+// under "Redaction". Past its limits it fails closed: a value nested
+// deeper than 32 levels is replaced by "[REDACTED: too deep]", the values
+// of one attr past the 10,000th visited by "[REDACTED: too large]", and
+// the links of an error chain past the 32nd by "[REDACTED: error chain
+// too long]". The zero Redactor is not usable; use Redact.
+type Redactor struct{ rd *redact.Redactor }
 
 var _ loggerjs.Redactor = (*Redactor)(nil)
+
+// RedactAttr returns a with every secret in it hidden and true, or a
+// itself and false when it holds nothing to hide. groups are the names of
+// the groups enclosing a, outermost first, which dotted Paths match. A
+// LogValuer is resolved and its value redacted.
+func (r *Redactor) RedactAttr(groups []string, a slog.Attr) (slog.Attr, bool) {
+	return r.rd.RedactAttr(groups, a)
+}
+
+// RedactAttrs redacts attrs in place, as RedactAttr would each of them:
+// the form a handler that owns its record's attrs calls, once per record.
+// It reports whether it changed any attr, and whether it changed one
+// whose value was or now is of slog.KindAny (such as an error, whose
+// place as the record's error may then move).
+func (r *Redactor) RedactAttrs(groups []string, attrs []slog.Attr) (changed, changedAny bool) {
+	return r.rd.RedactAttrs(groups, attrs)
+}
+
+// RedactMessage returns msg with its secrets hidden and true, or msg and
+// false: the values of sensitive keys written as pairs in the text, URL
+// and DSN userinfo, and what the Patterns match.
+func (r *Redactor) RedactMessage(msg string) (string, bool) { return r.rd.RedactMessage(msg) }
+
+// RedactText is RedactMessage for any text: error text, the output of a
+// user's MarshalJSON, String or Format method, a line written to stderr.
+// JSON stays JSON: a hidden value that was not a string becomes the mask
+// as a JSON string.
+func (r *Redactor) RedactText(s string) (string, bool) { return r.rd.RedactText(s) }
 
 // Redact returns a Redactor configured by opts, or an error naming the
 // bad option (an empty key, a malformed path, a pseudonymiser without a
@@ -81,5 +115,9 @@ func Redact(opts *RedactOptions) (*Redactor, error) {
 			o.Patterns = append(o.Patterns, p.p)
 		}
 	}
-	return redact.New(o)
+	rd, err := redact.New(o)
+	if err != nil {
+		return nil, err
+	}
+	return &Redactor{rd: rd}, nil
 }

@@ -205,10 +205,39 @@ func (m *SlogMiddleware) Late() uint64 { return m.late.Load() }
 // to next: loggerjs middleware (Redact through loggerjs.Redaction, Sample,
 // Trace…) in front of a plain slog.Handler. Root attrs that middleware
 // adds go before the record's attrs, at the top level when the handler
-// has no groups open, and bound before next's groups otherwise. A panic in
-// a middleware is recovered and the record goes on without it.
+// has no groups open, and bound before next's groups otherwise.
+//
+// A panic in a middleware is recovered and the record goes on without
+// it, except in a redaction stage, which fails closed: when a middleware
+// that reports FailsClosed() == true (see FailClosed) panics, the record
+// is dropped, never handed to next half-redacted, and counted in the
+// RedactorPanics of the handler, a *WrapHandler.
 func Wrap(next slog.Handler, mw ...loggerjs.Middleware) slog.Handler {
-	return &wrapHandler{root: &wrapRoot{next: next, mw: slices.Clone(mw)}}
+	return &WrapHandler{root: &wrapRoot{next: next, mw: slices.Clone(mw)}}
+}
+
+// FailClosed is the interface of a middleware whose panic must drop the
+// record rather than let it go on without the middleware: a redaction
+// stage, such as the middleware loggerjs.Redaction returns. Wrap and
+// ToSlog drop and count a record when such a middleware panics.
+type FailClosed interface {
+	loggerjs.Middleware
+	FailsClosed() bool
+}
+
+// failsClosed reports whether a panic in m must drop the record; a
+// FailsClosed that panics counts as true.
+func failsClosed(m loggerjs.Middleware) (closed bool) {
+	f, ok := m.(FailClosed)
+	if !ok {
+		return false
+	}
+	defer func() {
+		if recover() != nil {
+			closed = true
+		}
+	}()
+	return f.FailsClosed()
 }
 
 // ToSlog returns mw as a func(slog.Handler) slog.Handler, the shape of
@@ -218,40 +247,56 @@ func ToSlog(mw ...loggerjs.Middleware) func(slog.Handler) slog.Handler {
 }
 
 type wrapRoot struct {
-	next   slog.Handler
-	mw     []loggerjs.Middleware
-	panics atomic.Uint64
+	next           slog.Handler
+	mw             []loggerjs.Middleware
+	panics         atomic.Uint64
+	redactorPanics atomic.Uint64
 }
 
-type wrapHandler struct {
+// A WrapHandler runs loggerjs middleware in front of a slog.Handler; Wrap
+// and ToSlog make them. It is safe for concurrent use.
+type WrapHandler struct {
 	root  *wrapRoot
 	scope *loggerjs.Scope
 }
 
-func (h *wrapHandler) Enabled(ctx context.Context, level slog.Level) bool {
+var _ slog.Handler = (*WrapHandler)(nil)
+
+// RedactorPanics returns the number of records dropped because a
+// fail-closed middleware (a redaction stage) panicked, counted over the
+// handler Wrap returned and every handler derived from it with WithAttrs
+// and WithGroup.
+func (h *WrapHandler) RedactorPanics() uint64 { return h.root.redactorPanics.Load() }
+
+// Enabled reports whether next is enabled at level.
+func (h *WrapHandler) Enabled(ctx context.Context, level slog.Level) bool {
 	return h.root.next.Enabled(ctx, level)
 }
 
-func (h *wrapHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+// WithAttrs returns a handler whose records carry attrs, bound as a
+// loggerjs scope that middleware sees.
+func (h *WrapHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	sc := h.scope.WithAttrs(attrs)
 	if sc == h.scope {
 		return h
 	}
-	return &wrapHandler{root: h.root, scope: sc}
+	return &WrapHandler{root: h.root, scope: sc}
 }
 
-func (h *wrapHandler) WithGroup(name string) slog.Handler {
+// WithGroup returns a handler whose record attrs go in the group name.
+func (h *WrapHandler) WithGroup(name string) slog.Handler {
 	sc := h.scope.WithGroup(name)
 	if sc == h.scope {
 		return h
 	}
-	return &wrapHandler{root: h.root, scope: sc}
+	return &WrapHandler{root: h.root, scope: sc}
 }
 
 // wrapScopeKey keys, in a scope's cache, next with that scope replayed.
 type wrapScopeKey struct{ root *wrapRoot }
 
-func (h *wrapHandler) Handle(ctx context.Context, sr slog.Record) error {
+// Handle runs the middleware on r and hands what they keep to next.
+func (h *WrapHandler) Handle(ctx context.Context, sr slog.Record) error {
 	r := loggerjs.NewRecord(sr)
 	r.Scope = h.scope
 	if r.Err == nil {
@@ -292,6 +337,11 @@ func (h *wrapHandler) Handle(ctx context.Context, sr slog.Record) error {
 func (w *wrapRoot) process(ctx context.Context, m loggerjs.Middleware, r *loggerjs.Record) (keep bool) {
 	defer func() {
 		if recover() != nil {
+			if failsClosed(m) {
+				w.redactorPanics.Add(1)
+				keep = false
+				return
+			}
 			w.panics.Add(1)
 			keep = true
 		}

@@ -23,23 +23,22 @@ func (w *walker) anyValue(path []string, x any, depth int) (slog.Value, bool) {
 		}
 		return slog.AnyValue(x), false
 	case json.RawMessage:
-		// The mask has no quote in it, so hidden JSON stays JSON.
+		// Hidden JSON stays JSON: a value other than a string becomes
+		// the mask as a JSON string.
 		if s, ok := w.r.text(string(t)); ok {
 			return slog.AnyValue(json.RawMessage(s)), true
 		}
 		return slog.AnyValue(x), false
 	case error:
-		if e, ok := w.r.redactError(t, 0); ok {
+		if e, ok := w.redactError(path, t, 0); ok {
 			return slog.AnyValue(e), true
-		}
-		if _, ok := x.(json.Marshaler); ok {
-			// The JSON codec writes such an error by its MarshalJSON,
-			// which may show its fields.
-			return w.marshalerError(path, x, depth)
 		}
 		return slog.AnyValue(x), false
 	}
-	if !w.mayNeed(path, x, depth) {
+	saved := w.nodes
+	need := w.mayNeed(path, x, depth)
+	w.nodes = saved
+	if !need {
 		return slog.AnyValue(x), false
 	}
 	rv := reflect.ValueOf(x)
@@ -47,8 +46,11 @@ func (w *walker) anyValue(path []string, x any, depth int) (slog.Value, bool) {
 		return slog.AnyValue(x), false
 	}
 	out, ok := w.reflect(path, rv, depth)
-	if !ok || !out.CanInterface() {
+	if !ok {
 		return slog.AnyValue(x), false
+	}
+	if !out.CanInterface() {
+		return w.r.maskVal, true
 	}
 	return slog.AnyValue(out.Interface()), true
 }
@@ -70,7 +72,7 @@ func (w *walker) mayNeed(path []string, x any, depth int) bool {
 		}
 		return false
 	case map[string]any:
-		if depth >= maxDepth {
+		if w.nodes++; depth >= maxDepth || w.nodes > maxNodes {
 			return true
 		}
 		for k, v := range t {
@@ -90,7 +92,7 @@ func (w *walker) mayNeed(path []string, x any, depth int) bool {
 		}
 		return false
 	case []any:
-		if depth >= maxDepth {
+		if w.nodes++; depth >= maxDepth || w.nodes > maxNodes {
 			return true
 		}
 		for _, v := range t {
@@ -125,31 +127,6 @@ func (r *Redactor) textMayChange(s string) bool {
 	}
 	_, ok := r.text(s)
 	return ok
-}
-
-// marshalerError redacts the fields of an error whose MarshalJSON may
-// show them, keeping its type (and so its MarshalJSON) when it can.
-func (w *walker) marshalerError(path []string, x any, depth int) (slog.Value, bool) {
-	rv := reflect.ValueOf(x)
-	inner := rv
-	if inner.Kind() == reflect.Pointer && !inner.IsNil() {
-		inner = inner.Elem()
-	}
-	if inner.Kind() != reflect.Struct {
-		return slog.AnyValue(x), false
-	}
-	nv, ok := w.structValue(path, inner, depth)
-	switch {
-	case !ok:
-		return slog.AnyValue(x), false
-	case nv.Type() != inner.Type():
-		return slog.AnyValue(nv.Interface()), true
-	case rv.Kind() == reflect.Pointer:
-		p := reflect.New(inner.Type())
-		p.Elem().Set(nv)
-		return slog.AnyValue(p.Interface()), true
-	}
-	return slog.AnyValue(nv.Interface()), true
 }
 
 var (
@@ -192,9 +169,13 @@ func (r *Redactor) computeMayHold(t reflect.Type, seen map[reflect.Type]bool) bo
 	case reflect.Pointer, reflect.Array:
 		return r.computeMayHold(t.Elem(), seen)
 	case reflect.Slice:
-		return t.Elem().Kind() != reflect.Uint8 && r.computeMayHold(t.Elem(), seen)
+		// []byte and json.RawMessage hold text.
+		return t.Elem().Kind() == reflect.Uint8 || r.computeMayHold(t.Elem(), seen)
 	case reflect.Map:
-		return t.Key().Kind() == reflect.String || r.computeMayHold(t.Elem(), seen)
+		// Keys of an interface type may be strings (map[any]any, as YAML
+		// decoders make).
+		k := t.Key().Kind()
+		return k == reflect.String || k == reflect.Interface || r.computeMayHold(t.Elem(), seen)
 	case reflect.Struct:
 		for _, f := range structFields(t) {
 			if r.secret.matchKey(f.name) || r.secret.matchKey(f.goName) || r.pseudo.nonEmpty || len(r.secret.paths) > 0 {
@@ -206,6 +187,27 @@ func (r *Redactor) computeMayHold(t reflect.Type, seen map[reflect.Type]bool) bo
 		}
 	}
 	return false
+}
+
+// exportedMayHold reports whether the exported fields of the struct type
+// t may hold something to hide. The answer is cached per type.
+func (r *Redactor) exportedMayHold(t reflect.Type) bool {
+	if v, ok := r.errTypes.Load(t); ok {
+		return v.(bool)
+	}
+	v := false
+	for _, f := range structFields(t) {
+		if f.omit || !f.exported {
+			continue
+		}
+		if r.secret.matchKey(f.name) || r.secret.matchKey(f.goName) || r.pseudo.nonEmpty || len(r.secret.paths) > 0 ||
+			r.mayHold(t.Field(f.index).Type) {
+			v = true
+			break
+		}
+	}
+	r.errTypes.Store(t, v)
+	return v
 }
 
 // field describes one struct field as codecs name it.
@@ -292,13 +294,35 @@ func reflectText(v reflect.Value) (s string) {
 
 // reflect redacts v. The result, when changed, is a copy: of v's own type
 // where the hidden values fit in it, else a map[string]any or []any that
-// codecs render alike.
+// codecs render alike. Past the depth limit or the node budget, a value
+// that may hold text is replaced by MarkTooDeep or MarkTooLarge.
 func (w *walker) reflect(path []string, v reflect.Value, depth int) (reflect.Value, bool) {
-	if depth >= maxDepth || w.nodes >= maxNodes || !v.IsValid() {
+	if !v.IsValid() {
 		return v, false
 	}
-	w.nodes++
+	switch v.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128,
+		reflect.Chan, reflect.Func, reflect.UnsafePointer:
+		return v, false // nothing a codec writes of these can hold a secret
+	case reflect.Interface:
+		if v.IsNil() {
+			return v, false
+		}
+		return w.reflect(path, v.Elem(), depth) // the same value, not a level down
+	}
 	t := v.Type()
+	if depth >= maxDepth || w.nodes >= maxNodes {
+		if !w.r.mayHold(t) {
+			return v, false
+		}
+		if depth >= maxDepth {
+			return reflect.ValueOf(MarkTooDeep), true
+		}
+		return reflect.ValueOf(MarkTooLarge), true
+	}
+	w.nodes++
 	if v.CanInterface() {
 		switch t {
 		case urlType:
@@ -323,8 +347,8 @@ func (w *walker) reflect(path []string, v reflect.Value, depth int) (reflect.Val
 		case timeType:
 			return v, false
 		}
-		if t.Implements(errorType) && (t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface || !v.IsNil()) {
-			if e, ok := w.r.redactError(v.Interface().(error), 0); ok {
+		if t.Implements(errorType) && (t.Kind() != reflect.Pointer || !v.IsNil()) {
+			if e, ok := w.redactError(path, v.Interface().(error), 0); ok {
 				return reflect.ValueOf(e), true
 			}
 			return v, false
@@ -335,18 +359,13 @@ func (w *walker) reflect(path []string, v reflect.Value, depth int) (reflect.Val
 		if s, ok := w.r.text(v.String()); ok {
 			return reflect.ValueOf(s).Convert(t), true
 		}
-	case reflect.Interface:
-		if v.IsNil() {
-			return v, false
-		}
-		return w.reflect(path, v.Elem(), depth+1)
 	case reflect.Pointer:
 		if v.IsNil() || !w.r.mayHold(t.Elem()) {
 			return v, false
 		}
 		nv, ok := w.reflect(path, v.Elem(), depth+1)
-		if !ok {
-			return v, false
+		if !ok || !v.CanInterface() {
+			return v, ok // read through an unexported field: the owner drops it
 		}
 		if nv.Type() == t.Elem() {
 			p := reflect.New(t.Elem())
@@ -355,14 +374,26 @@ func (w *walker) reflect(path []string, v reflect.Value, depth int) (reflect.Val
 		}
 		return nv, true
 	case reflect.Struct:
-		return w.structValue(path, v, depth)
+		return w.structValue(path, v, depth, false)
 	case reflect.Map:
 		return w.mapValue(path, v, depth)
-	case reflect.Slice, reflect.Array:
-		if t.Elem().Kind() == reflect.Uint8 || !w.r.mayHold(t.Elem()) {
+	case reflect.Slice:
+		if v.IsNil() {
 			return v, false
 		}
-		if v.Kind() == reflect.Slice && v.IsNil() {
+		if t.Elem().Kind() == reflect.Uint8 {
+			// []byte, json.RawMessage: text, or JSON, at any depth.
+			if s, ok := w.r.text(string(v.Bytes())); ok {
+				return reflect.ValueOf([]byte(s)).Convert(t), true
+			}
+			return v, false
+		}
+		if !w.r.mayHold(t.Elem()) {
+			return v, false
+		}
+		return w.listValue(path, v, depth)
+	case reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 || !w.r.mayHold(t.Elem()) {
 			return v, false
 		}
 		return w.listValue(path, v, depth)
@@ -389,7 +420,14 @@ type change struct {
 	act action
 }
 
-func (w *walker) structValue(path []string, v reflect.Value, depth int) (reflect.Value, bool) {
+// structValue redacts the fields of the struct v: the exported ones, the
+// exported fields of embedded structs, and, unless exportedOnly, the
+// unexported fields of string type (which fmt's %+v would print). A
+// change that cannot be made in a copy of v's type (a mask in a field
+// that cannot hold it, a change in an unexported field) makes the result
+// a map[string]any of the exported fields, named as encoding/json names
+// them.
+func (w *walker) structValue(path []string, v reflect.Value, depth int, exportedOnly bool) (reflect.Value, bool) {
 	t := v.Type()
 	fs := structFields(t)
 	var changes []change
@@ -400,15 +438,15 @@ func (w *walker) structValue(path []string, v reflect.Value, depth int) (reflect
 		fv := v.Field(f.index)
 		if f.embedded && !f.exported {
 			// JSON promotes its exported fields. A change in it cannot be
-			// copied (reflect refuses to set an unexported field): the walk
-			// panics and RedactAttr hides the whole value.
+			// copied (reflect refuses to set an unexported field): the
+			// result leaves the embedded struct out.
 			if _, ok := w.reflect(path, fv, depth+1); ok {
-				panic("redact: secret in an unexported embedded struct")
+				changes = append(changes, change{i: f.index, v: fv})
 			}
 			continue
 		}
-		if !f.exported && fv.Kind() != reflect.String {
-			continue // not encoded by JSON, and not readable for a walk
+		if !f.exported && (exportedOnly || fv.Kind() != reflect.String) {
+			continue // not encoded by JSON, and not safely readable for a walk
 		}
 		name := f.name
 		if act := w.r.actionFor(path, f.goName); act != keep && name != f.goName && !fv.IsZero() {
@@ -422,6 +460,9 @@ func (w *walker) structValue(path []string, v reflect.Value, depth int) (reflect
 	}
 	if changes == nil {
 		return v, false
+	}
+	if !v.CanInterface() {
+		return v, true // read through an unexported field: the owner drops it
 	}
 	// A copy of the same type, when every change fits in it.
 	cp := reflect.New(t).Elem()
@@ -473,21 +514,28 @@ func (w *walker) structValue(path []string, v reflect.Value, depth int) (reflect
 	return reflect.ValueOf(m), true
 }
 
+// mapValue redacts the values of the map v, by key where a key is a
+// string (of a string type, or a string in an interface, as in the
+// map[any]any of YAML decoders).
 func (w *walker) mapValue(path []string, v reflect.Value, depth int) (reflect.Value, bool) {
 	t := v.Type()
 	if v.IsNil() || v.Len() == 0 {
 		return v, false
 	}
-	stringKeys := t.Key().Kind() == reflect.String
-	if !stringKeys && !w.r.mayHold(t.Elem()) {
+	keyKind := t.Key().Kind()
+	if keyKind != reflect.String && keyKind != reflect.Interface && !w.r.mayHold(t.Elem()) {
 		return v, false
 	}
 	var changes []change
 	it := v.MapRange()
 	for it.Next() {
 		k, ev := it.Key(), it.Value()
-		if stringKeys {
-			nv, act, ok := w.child(path, k.String(), ev, depth)
+		name, named := k, keyKind == reflect.String
+		if keyKind == reflect.Interface && !k.IsNil() && k.Elem().Kind() == reflect.String {
+			name, named = k.Elem(), true
+		}
+		if named {
+			nv, act, ok := w.child(path, name.String(), ev, depth)
 			if ok {
 				changes = append(changes, change{key: k, v: nv, act: act})
 			}
@@ -499,6 +547,9 @@ func (w *walker) mapValue(path []string, v reflect.Value, depth int) (reflect.Va
 	}
 	if changes == nil {
 		return v, false
+	}
+	if !v.CanInterface() {
+		return v, true // read through an unexported field: the owner drops it
 	}
 	cp := reflect.MakeMapWithSize(t, v.Len())
 	it = v.MapRange()
@@ -541,6 +592,7 @@ func (w *walker) mapValue(path []string, v reflect.Value, depth int) (reflect.Va
 	return reflect.ValueOf(m), true
 }
 
+// listValue redacts the elements of the slice or array v.
 func (w *walker) listValue(path []string, v reflect.Value, depth int) (reflect.Value, bool) {
 	var changes []change
 	for i := range v.Len() {
@@ -550,6 +602,9 @@ func (w *walker) listValue(path []string, v reflect.Value, depth int) (reflect.V
 	}
 	if changes == nil {
 		return v, false
+	}
+	if !v.CanInterface() {
+		return v, true // read through an unexported field: the owner drops it
 	}
 	t := v.Type()
 	fits := true
@@ -633,7 +688,7 @@ func (r *Redactor) redactQuery(q string) (string, bool) {
 		if k, err := url.QueryUnescape(key); err == nil {
 			key = k
 		}
-		if hasValue && r.sensitiveTextKey(key) {
+		if hasValue && r.secret.matchKey(key) {
 			if !changed {
 				b.WriteString(q[:len(q)-len(rest)])
 				changed = true

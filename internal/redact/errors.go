@@ -2,30 +2,43 @@ package redact
 
 import (
 	"net/url"
+	"reflect"
 )
 
-// maxErrorDepth bounds the walk of an error tree.
+// maxErrorDepth bounds the walk down an error chain: the link at this
+// depth, and all below it, are replaced by MarkLongChain.
 const maxErrorDepth = 32
 
-// redactError returns a copy of err whose text, and the text of every
-// error it wraps (errors.Join trees included), has its secrets hidden,
-// or err and false when there are none. A *url.Error stays a *url.Error
-// with its URL redacted; other errors become a redacted stand-in that
-// keeps the shape of the chain (Unwrap() error or Unwrap() []error) but
-// not the original types.
-func (r *Redactor) redactError(err error, depth int) (error, bool) {
-	if err == nil || depth >= maxErrorDepth {
+// redactError returns a copy of err whose text, the text of every error
+// it wraps (errors.Join trees included) and the exported fields of each
+// link have their secrets hidden, or err and false when there are none. A
+// *url.Error stays a *url.Error with its URL redacted; a link whose
+// fields alone held a secret keeps its type, with those fields masked,
+// where the mask fits them; other links become redacted stand-ins that
+// keep the shape of the chain (Unwrap() error or Unwrap() []error) but
+// not the original types. A chain deeper than maxErrorDepth ends in a
+// MarkLongChain link, and past the walker's node budget a link is
+// replaced by MarkTooLarge: the walk never passes on what it did not
+// read.
+func (w *walker) redactError(path []string, err error, depth int) (error, bool) {
+	if err == nil {
 		return err, false
+	}
+	if depth >= maxErrorDepth {
+		return &leafError{msg: MarkLongChain}, true
+	}
+	if w.nodes++; w.nodes > maxNodes {
+		return &leafError{msg: MarkTooLarge}, true
 	}
 	msg, ok := errorText(err)
 	if !ok {
 		return err, false // a panicking Error: the codec writes its marker
 	}
-	red, changed := r.text(msg)
+	red, changed := w.r.text(msg)
 	switch e := err.(type) {
 	case *url.Error:
-		u, uok := r.text(e.URL)
-		inner, iok := r.redactError(e.Err, depth+1)
+		u, uok := w.r.text(e.URL)
+		inner, iok := w.redactError(path, e.Err, depth+1)
 		if !uok && !iok {
 			return err, false
 		}
@@ -34,7 +47,7 @@ func (r *Redactor) redactError(err error, depth int) (error, bool) {
 		errs := e.Unwrap()
 		var out []error
 		for i, c := range errs {
-			rc, ok := r.redactError(c, depth+1)
+			rc, ok := w.redactError(path, c, depth+1)
 			if !ok {
 				continue
 			}
@@ -43,34 +56,63 @@ func (r *Redactor) redactError(err error, depth int) (error, bool) {
 			}
 			out[i] = rc
 		}
-		if !changed && out == nil {
+		_, fok := w.errorFields(path, err, depth)
+		if !changed && out == nil && !fok {
 			return err, false
 		}
 		if out == nil {
-			out = redactAll(r, errs, depth)
+			out = errs
 		}
 		return &joinError{msg: red, errs: out}, true
 	case interface{ Unwrap() error }:
-		inner, iok := r.redactError(e.Unwrap(), depth+1)
-		if !changed && !iok {
+		inner, iok := w.redactError(path, e.Unwrap(), depth+1)
+		fe, fok := w.errorFields(path, err, depth)
+		switch {
+		case !changed && !iok && !fok:
 			return err, false
+		case !changed && !iok && fe != nil:
+			return fe, true // the same type, its fields masked
 		}
 		return &wrapError{msg: red, err: inner}, true
 	}
-	if !changed {
+	fe, fok := w.errorFields(path, err, depth)
+	switch {
+	case !changed && !fok:
 		return err, false
+	case !changed && fe != nil:
+		return fe, true
 	}
 	return &leafError{msg: red}, true
 }
 
-func redactAll(r *Redactor, errs []error, depth int) []error {
-	out := append([]error(nil), errs...)
-	for i, c := range out {
-		if rc, ok := r.redactError(c, depth+1); ok {
-			out[i] = rc
-		}
+// errorFields redacts the exported fields of an error whose value is a
+// struct or a pointer to one: codecs that write an error's fields (its
+// MarshalJSON, the structured codec) write those. It returns a copy of
+// err's own type, or nil when the masked fields do not fit it, and true;
+// or nil and false when the fields hold nothing to hide.
+func (w *walker) errorFields(path []string, err error, depth int) (error, bool) {
+	rv := reflect.ValueOf(err)
+	inner := rv
+	if inner.Kind() == reflect.Pointer && !inner.IsNil() {
+		inner = inner.Elem()
 	}
-	return out
+	if inner.Kind() != reflect.Struct || !w.r.exportedMayHold(inner.Type()) {
+		return nil, false
+	}
+	nv, ok := w.structValue(path, inner, depth, true)
+	switch {
+	case !ok:
+		return nil, false
+	case nv.Type() != inner.Type():
+		return nil, true
+	case rv.Kind() == reflect.Pointer:
+		p := reflect.New(inner.Type())
+		p.Elem().Set(nv)
+		e, _ := p.Interface().(error)
+		return e, true
+	}
+	e, _ := nv.Interface().(error)
+	return e, true
 }
 
 // errorText returns err.Error(), or false if it panics.

@@ -22,7 +22,10 @@ type matcher struct {
 	suffixTails [tailBits / 64]uint64
 	exactTails  [maxShortKey + 1]uint64 // by key length, tailHash mod 64
 	longTails   [tailBits / 64]uint64
-	noFilter    bool
+	// dotTails marks the last two bytes of every exact key whatever its
+	// length, for a dotted key ("db.password") matched by its last name.
+	dotTails [tailBits / 64]uint64
+	noFilter bool
 	// lastByte marks the folded last byte of every such name, for the
 	// text scanner's first look at a key.
 	lastByte [256]bool
@@ -49,6 +52,9 @@ func (m *matcher) addTail(s string, suffix bool) {
 	default:
 		m.longTails[h/64] |= 1 << (h % 64)
 	}
+	if !suffix {
+		m.dotTails[h/64] |= 1 << (h % 64)
+	}
 	m.lastByte[foldTable[s[len(s)-1]]] = true
 }
 
@@ -56,7 +62,7 @@ func (m *matcher) addTail(s string, suffix bool) {
 func (m *matcher) mayEndKey(c byte) bool { return m.noFilter || m.lastByte[foldTable[c]] }
 
 // mayMatch is the filter: false means no exact, suffix or camel rule can
-// match key.
+// match key, nor, for a dotted key, its last name.
 func (m *matcher) mayMatch(key string) bool {
 	if m.noFilter {
 		return true
@@ -70,9 +76,13 @@ func (m *matcher) mayMatch(key string) bool {
 		return true
 	}
 	if n <= maxShortKey {
-		return m.exactTails[n]&(1<<(h%64)) != 0
+		if m.exactTails[n]&(1<<(h%64)) != 0 {
+			return true
+		}
+	} else if m.longTails[h/64]&(1<<(h%64)) != 0 {
+		return true
 	}
-	return m.longTails[h/64]&(1<<(h%64)) != 0
+	return m.dotTails[h/64]&(1<<(h%64)) != 0 && strings.IndexByte(key, '.') >= 0
 }
 
 const maxShortKey = 32
@@ -218,6 +228,11 @@ func (m *matcher) matchKey(key string) bool {
 		if len(key) > len(f) && equalFolded(key[:len(f)], f) {
 			return true
 		}
+	}
+	// A dotted key ("db.password", "http.request.header.authorization")
+	// is matched by its last name.
+	if dot := strings.LastIndexByte(key, '.'); dot >= 0 && dot < len(key)-1 {
+		return m.matchKey(key[dot+1:])
 	}
 	return false
 }

@@ -21,13 +21,29 @@ import (
 // Mask replaces a hidden value unless Options.Mask names another text.
 const Mask = "[REDACTED]"
 
+// The markers that replace what the walk did not read, whatever the
+// Mask: redaction fails closed, so a value past a limit is replaced, never
+// passed on unread.
+const (
+	// MarkTooDeep replaces a value nested deeper than 32 levels (groups,
+	// maps, slices, struct fields and pointers, each a level).
+	MarkTooDeep = "[REDACTED: too deep]"
+	// MarkTooLarge replaces every value, string, element and error link
+	// of one attr past the first 10,000 that the walk visited.
+	MarkTooLarge = "[REDACTED: too large]"
+	// MarkLongChain replaces the 33rd link of an error chain and all
+	// below it.
+	MarkLongChain = "[REDACTED: error chain too long]"
+)
+
 // defaultKeys are the keys whose values a Default Redactor hides, in the
 // syntax of Options.Keys. Besides the list of the loggerjs design
 // (authorization, cookie, set-cookie, password, passwd, token, secret,
-// apiKey, api_key, *_key) it holds *_token, *_secret and *_password, so
-// that access_token, client_secret and db_password are hidden too.
+// apiKey, api_key, *_key) it holds proxy-authorization, *_token, *_secret
+// and *_password, so that access_token, client_secret and db_password are
+// hidden too.
 var defaultKeys = []string{
-	"authorization", "cookie", "set-cookie", "password", "passwd", "token",
+	"authorization", "proxy-authorization", "cookie", "set-cookie", "password", "passwd", "token",
 	"secret", "apiKey", "api_key", "*_key", "*_token", "*_secret", "*_password",
 }
 
@@ -76,12 +92,15 @@ type Redactor struct {
 	hmacKey []byte
 	mask    string
 	maskVal slog.Value
-	pats    []Pattern
+	// maskJSON is the mask escaped for a JSON string.
+	maskJSON string
+	pats     []Pattern
 	// keysOnly is set when no path and no pseudonymiser is configured:
 	// then a key alone decides.
 	keysOnly bool
 
-	types sync.Map // reflect.Type -> bool: whether a value of it may need hiding
+	types    sync.Map // reflect.Type -> bool: whether a value of it may need hiding
+	errTypes sync.Map // reflect.Type -> bool: whether its exported fields may
 }
 
 // Default returns a Redactor that hides the values of the default keys
@@ -103,6 +122,7 @@ func New(opts Options) (*Redactor, error) {
 		r.mask = Mask
 	}
 	r.maskVal = slog.StringValue(r.mask)
+	r.maskJSON = jsonEscape(r.mask)
 	if !opts.NoDefaultKeys {
 		for _, k := range defaultKeys {
 			if err := r.secret.add(k); err != nil {
@@ -323,10 +343,11 @@ func valueText(v slog.Value) (s string) {
 // the record's top level down to the value being looked at.
 type walker struct {
 	r     *Redactor
-	nodes int // values visited inside slog.Any values, bounded by maxNodes
+	nodes int // values visited, bounded by maxNodes
 }
 
-// Bounds on the work done inside one slog.Any value.
+// Bounds on the work done inside one attr: nesting, and the values,
+// elements, fields and error links visited.
 const (
 	maxDepth = 32
 	maxNodes = 10000
@@ -369,12 +390,18 @@ func (w *walker) value(path []string, v slog.Value, depth int) (slog.Value, bool
 // when nothing in it changed.
 func (w *walker) group(path []string, v slog.Value, depth int) (slog.Value, bool) {
 	if depth >= maxDepth {
-		return v, false
+		return slog.StringValue(MarkTooDeep), true
 	}
 	attrs := v.Group()
 	var out []slog.Attr
 	for i, a := range attrs {
-		nv, ok := w.attr(path, a.Key, a.Value, depth+1)
+		var nv slog.Value
+		var ok bool
+		if w.nodes++; w.nodes > maxNodes {
+			nv, ok = w.pastBudget(a.Value)
+		} else {
+			nv, ok = w.attr(path, a.Key, a.Value, depth+1)
+		}
 		if !ok {
 			continue
 		}
@@ -387,6 +414,16 @@ func (w *walker) group(path []string, v slog.Value, depth int) (slog.Value, bool
 		return v, false
 	}
 	return slog.GroupValue(out...), true
+}
+
+// pastBudget returns what stands for v once the node budget is spent:
+// v itself if it cannot hold text, else MarkTooLarge.
+func (w *walker) pastBudget(v slog.Value) (slog.Value, bool) {
+	switch v.Kind() {
+	case slog.KindString, slog.KindGroup, slog.KindAny, slog.KindLogValuer:
+		return slog.StringValue(MarkTooLarge), true
+	}
+	return v, false
 }
 
 // maxResolve bounds a chain of LogValuers, as slog does.

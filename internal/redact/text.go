@@ -2,21 +2,36 @@ package redact
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
-// span is a half-open byte range of a text to hide.
-type span struct{ start, end int }
+// span is a half-open byte range of a text to hide. A quoted span is a
+// JSON value other than a string: it is replaced by the mask as a JSON
+// string, so that the text stays JSON. An escaped span is the inside of a
+// double-quoted string: the mask is written escaped for JSON.
+type span struct {
+	start, end      int
+	quoted, escaped bool
+}
 
-// text hides the secrets found in s: the userinfo of URLs, the values of
-// sensitive keys written as key=value or key: value (which covers query
-// parameters, headers, JSON and Go's %v of maps and structs), and what
-// the value patterns match.
+// text hides the secrets found in s: the userinfo of URLs and of DSNs
+// (user:secret@tcp(host)), the values of sensitive keys written as
+// key=value, key = value or key: value (which covers query parameters,
+// headers, JSON, YAML and Go's %v of maps and structs), and what the value
+// patterns match.
 func (r *Redactor) text(s string) (string, bool) {
 	out, changed := s, false
 	if hasSeparator(s) {
 		var buf [4]span
 		spans := r.scanPairs(s, buf[:0])
+		if strings.IndexByte(s, '@') >= 0 {
+			n := len(spans)
+			spans = scanDSN(s, spans)
+			if n > 0 && len(spans) > n {
+				slices.SortFunc(spans, func(a, b span) int { return a.start - b.start })
+			}
+		}
 		if len(spans) > 0 {
 			out, changed = r.apply(s, spans), true
 		}
@@ -29,7 +44,7 @@ func (r *Redactor) text(s string) (string, bool) {
 			if start < 0 || end <= start {
 				break
 			}
-			spans = append(spans, span{i + start, i + end})
+			spans = append(spans, span{start: i + start, end: i + end})
 			i += end
 		}
 		if len(spans) > 0 {
@@ -83,11 +98,11 @@ func half(s string) uint32 {
 	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
-// apply replaces each span of s, in order and not overlapping, with the
-// mask.
+// apply replaces each span of s, in order of their starts, with the mask;
+// overlapping spans are merged.
 func (r *Redactor) apply(s string, spans []span) string {
 	var b strings.Builder
-	b.Grow(len(s) + len(spans)*len(r.mask))
+	b.Grow(len(s) + len(spans)*(len(r.mask)+2))
 	last := 0
 	for _, sp := range spans {
 		if sp.start < last {
@@ -97,15 +112,44 @@ func (r *Redactor) apply(s string, spans []span) string {
 			continue
 		}
 		b.WriteString(s[last:sp.start])
-		b.WriteString(r.mask)
+		switch {
+		case sp.quoted:
+			b.WriteByte('"')
+			b.WriteString(r.maskJSON)
+			b.WriteByte('"')
+		case sp.escaped:
+			b.WriteString(r.maskJSON)
+		default:
+			b.WriteString(r.mask)
+		}
 		last = sp.end
 	}
 	b.WriteString(s[last:])
 	return b.String()
 }
 
+// jsonEscape returns s escaped for the inside of a JSON string.
+func jsonEscape(s string) string {
+	const hex = "0123456789abcdef"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c < 0x20:
+			b.WriteString(`\u00`)
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&0xf])
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
 // scanPairs appends to spans the URL userinfo and the values of sensitive
-// keys found in s.
+// keys found in s, in order.
 func (r *Redactor) scanPairs(s string, spans []span) []span {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -123,27 +167,40 @@ func (r *Redactor) scanPairs(s string, spans []span) []span {
 			}
 			if at > start {
 				if colon := strings.IndexByte(s[start:at], ':'); colon >= 0 {
-					spans = append(spans, span{start + colon + 1, at})
+					spans = append(spans, span{start: start + colon + 1, end: at})
 				} else {
-					spans = append(spans, span{start, at})
+					spans = append(spans, span{start: start, end: at})
 				}
 			}
 			i = end - 1
 			continue
 		}
+		// The key ends before the separator, after optional blanks
+		// ("password = x") and a closing quote, itself perhaps escaped
+		// (\"password\":…, JSON inside a JSON string).
 		j := i
-		if j > 0 && (s[j-1] == '"' || s[j-1] == '\'') {
+		for j > 0 && (s[j-1] == ' ' || s[j-1] == '\t') {
 			j--
+		}
+		var quote byte
+		if j > 0 && (s[j-1] == '"' || s[j-1] == '\'') {
+			quote = s[j-1]
+			j--
+			if j > 0 && s[j-1] == '\\' {
+				quote = '\\'
+				j--
+			}
 		}
 		if j == 0 || !r.secret.mayEndKey(s[j-1]) {
 			continue // "10.0.0.1:80", "12:30": no key ends so
 		}
-		key := keyBefore(s, i)
-		if key == "" || !r.sensitiveTextKey(key) {
+		key := keyBefore(s, j)
+		if key == "" || !r.secret.matchKey(key) {
 			continue
 		}
-		if sp, ok := valueAfter(s, i+1); ok {
-			if strings.HasPrefix(s[sp.start:], r.mask) {
+		if sp, ok := valueAfter(s, i+1, quote == '"' && c == ':', isCookieKey(key)); ok {
+			if v := s[sp.start:sp.end]; v == r.mask || sp.escaped && v == r.maskJSON {
+				i = sp.end - 1
 				continue // hidden already
 			}
 			spans = append(spans, sp)
@@ -153,14 +210,51 @@ func (r *Redactor) scanPairs(s string, spans []span) []span {
 	return spans
 }
 
-// sensitiveTextKey reports whether a key found in text names a secret:
-// the key itself, or its last dotted name.
-func (r *Redactor) sensitiveTextKey(key string) bool {
-	if r.secret.matchKey(key) {
-		return true
+// isCookieKey reports whether key (or its last dotted name) is cookie or
+// set-cookie, whose value is a list of pairs that is hidden whole.
+func isCookieKey(key string) bool {
+	if dot := strings.LastIndexByte(key, '.'); dot >= 0 {
+		key = key[dot+1:]
 	}
-	if dot := strings.LastIndexByte(key, '.'); dot >= 0 && dot < len(key)-1 {
-		return r.secret.matchKey(key[dot+1:])
+	return len(key) == 6 && equalFolded(key, "cookie") || len(key) == 10 && equalFolded(key, "set_cookie")
+}
+
+// scanDSN appends to spans the password of DSNs in the form of Go's SQL
+// drivers, user:password@tcp(host:port)/db: what lies between the first
+// ':' of a word and an '@' that a protocol and '(' follow.
+func scanDSN(s string, spans []span) []span {
+	colon := -1
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case ' ', '\t', '\n', '\r', '"', '\'', '`', '<', '>':
+			colon = -1
+		case ':':
+			if colon < 0 {
+				colon = i
+			}
+		case '@':
+			if colon >= 0 && protocolParen(s[i+1:]) {
+				if i > colon+1 {
+					spans = append(spans, span{start: colon + 1, end: i})
+				}
+				colon = -1
+			}
+		}
+	}
+	return spans
+}
+
+// protocolParen reports whether s starts with a DSN's protocol and its
+// parenthesis: "tcp(", "unix(", "tcp6(".
+func protocolParen(s string) bool {
+	for i := 0; i < len(s) && i <= 12; i++ {
+		c := s[i]
+		if c == '(' {
+			return i > 0
+		}
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
 	}
 	return false
 }
@@ -177,14 +271,8 @@ func isKeyByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
 }
 
-// keyBefore returns the key that ends just before the separator at i,
-// allowing it to be quoted ("password":…). Spaces before a separator end
-// the search: "password : x" is not a pair.
-func keyBefore(s string, i int) string {
-	j := i
-	if j > 0 && (s[j-1] == '"' || s[j-1] == '\'') {
-		j--
-	}
+// keyBefore returns the key that ends at j.
+func keyBefore(s string, j int) string {
 	k := j
 	for k > 0 && isKeyByte(s[k-1]) {
 		k--
@@ -193,15 +281,27 @@ func keyBefore(s string, i int) string {
 }
 
 // valueAfter returns the span of the value that starts at i, after
-// optional spaces: a quoted string's contents, or else a run up to a
-// delimiter. An authorization scheme ("Bearer x", "Basic x") is taken
-// with its credentials.
-func valueAfter(s string, i int) (span, bool) {
+// optional blanks: a quoted string's contents (an escaped \"…\" too), a
+// bracketed list or object whole ([Bearer x], {…}, (…)), or else a run
+// up to a delimiter. An authorization scheme ("Bearer x", "Basic x",
+// with any blanks between) is taken with its credentials. In JSON
+// (json set: the key was a JSON string followed by ':') a value other
+// than a string is returned quoted, to be replaced by a JSON string; a
+// null stays. A cookie's unquoted value runs to the end of the line.
+func valueAfter(s string, i int, json, cookie bool) (span, bool) {
 	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
 		i++
 	}
 	if i >= len(s) {
 		return span{}, false
+	}
+	if s[i] == '\\' && i+1 < len(s) && s[i+1] == '"' {
+		start := i + 2
+		end := strings.Index(s[start:], `\"`)
+		if end < 0 {
+			end = len(s) - start
+		}
+		return span{start: start, end: start + end}, end > 0
 	}
 	if q := s[i]; q == '"' || q == '\'' || q == '`' {
 		end := i + 1
@@ -212,9 +312,19 @@ func valueAfter(s string, i int) (span, bool) {
 			end++
 		}
 		end = min(end, len(s))
-		return span{i + 1, end}, end > i+1
+		return span{start: i + 1, end: end, escaped: q == '"'}, end > i+1
+	}
+	if c := s[i]; c == '[' || c == '{' || c == '(' {
+		end := closing(s, i)
+		return span{start: i, end: end, quoted: json}, true
 	}
 	end := i
+	if cookie {
+		for end < len(s) && !lineEnd(s[end]) {
+			end++
+		}
+		return span{start: i, end: end, quoted: json}, end > i
+	}
 	alpha := true
 	for end < len(s) && !valueEnd(s[end]) {
 		if c := s[end]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
@@ -225,15 +335,61 @@ func valueAfter(s string, i int) (span, bool) {
 	if end == i {
 		return span{}, false
 	}
-	// A word of letters followed by one space and more text is an
+	if json {
+		if s[i:end] == "null" {
+			return span{}, false
+		}
+		return span{start: i, end: end, quoted: true}, true
+	}
+	// A word of letters followed by blanks and more text is an
 	// authorization scheme: hide the credentials with it.
-	if alpha && end+1 < len(s) && s[end] == ' ' && !valueEnd(s[end+1]) {
-		end++
-		for end < len(s) && !valueEnd(s[end]) {
-			end++
+	if alpha {
+		k := end
+		for k < len(s) && (s[k] == ' ' || s[k] == '\t') {
+			k++
+		}
+		if k > end && k < len(s) && !valueEnd(s[k]) {
+			end = k
+			for end < len(s) && !valueEnd(s[end]) {
+				end++
+			}
 		}
 	}
-	return span{i, end}, true
+	return span{start: i, end: end}, true
+}
+
+// closing returns the index just past the bracket that closes the one at
+// i, counting nested brackets and skipping double-quoted strings; or
+// len(s) when it is not closed, so that an unclosed value is hidden to
+// the end.
+func closing(s string, i int) int {
+	depth := 0
+	for k := i; k < len(s); k++ {
+		switch s[k] {
+		case '[', '{', '(':
+			depth++
+		case ']', '}', ')':
+			depth--
+			if depth == 0 {
+				return k + 1
+			}
+		case '"':
+			for k++; k < len(s) && s[k] != '"'; k++ {
+				if s[k] == '\\' {
+					k++
+				}
+			}
+		}
+	}
+	return len(s)
+}
+
+func lineEnd(c byte) bool {
+	switch c {
+	case '\n', '\r', '"', '\'', '`':
+		return true
+	}
+	return false
 }
 
 func valueEnd(c byte) bool {
@@ -255,7 +411,8 @@ type Pattern struct {
 // Name returns the pattern's name.
 func (p Pattern) Name() string { return p.name }
 
-// BearerToken matches the credentials after "Bearer " (in any case).
+// BearerToken matches the credentials after "Bearer" and blanks (spaces
+// or tabs), in any case.
 func BearerToken() Pattern { return Pattern{name: "bearer", find: findBearer} }
 
 // JWT matches JSON Web Tokens: three base64url parts, the first two
@@ -295,10 +452,10 @@ func findBearer(s string) (int, int) {
 			continue
 		}
 		j := i + len(word)
-		if s[j] != ' ' {
+		if s[j] != ' ' && s[j] != '\t' {
 			continue
 		}
-		for j < len(s) && s[j] == ' ' {
+		for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
 			j++
 		}
 		end := j
