@@ -13,7 +13,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -411,3 +413,98 @@ func TestEndpointValidation(t *testing.T) {
 func otlpOf(u string) (*HTTPSink, error) { return OTLP(u, nil) }
 func lokiOf(u string) (*HTTPSink, error) { return Loki(u, nil) }
 func httpOf(u string) (*HTTPSink, error) { return HTTP(u, nil, nil) }
+
+// flakyWriter fails every third Write with ENOSPC and counts the
+// records (lines) of the others.
+type flakyWriter struct {
+	writes, got atomic.Int64
+}
+
+func (w *flakyWriter) Write(p []byte) (int, error) {
+	if w.writes.Add(1)%3 == 0 {
+		return 0, syscall.ENOSPC
+	}
+	w.got.Add(int64(bytes.Count(p, []byte("\n"))))
+	return len(p), nil
+}
+
+// TestConfigureSwapAccountsForEveryRecord: eight goroutines log while
+// the configuration is swapped again and again, each swap retiring an
+// Async sink over a writer that fails a third of its writes, or an HTTP
+// sink whose collector rejects a quarter of the batches and fails
+// another quarter. Every record reaches exactly one sink; at the end
+// the records received plus Lost are the records logged, exactly.
+func TestConfigureSwapAccountsForEveryRecord(t *testing.T) {
+	w := &flakyWriter{}
+	col := &countingHandler{}
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		switch requests.Add(1) % 4 {
+		case 1:
+			io.Copy(io.Discard, r.Body)
+			http.Error(rw, "bad batch", http.StatusBadRequest) // rejected
+		case 2:
+			io.Copy(io.Discard, r.Body)
+			http.Error(rw, "busy", http.StatusServiceUnavailable) // failed, not retried
+		default:
+			col.ServeHTTP(rw, r)
+		}
+	}))
+	defer srv.Close()
+	clk := newFakeClock()
+	meta := Memory()
+	config := func(i int) loggerjs.Config {
+		var sink loggerjs.Sink
+		if i%2 == 0 {
+			sink = Async(Writer(w, jsonCodec), &AsyncOptions{QueueSize: 256})
+		} else {
+			sink = must(HTTP(srv.URL, jsonCodec, &HTTPOptions{Batch: BatchOptions{
+				MaxRecords: 16, QueueSize: 256, MaxRetries: -1, Clock: clk}}))
+		}
+		return loggerjs.Config{
+			Sinks: map[string]loggerjs.Sink{"out": sink, "meta": meta},
+			Loggers: []loggerjs.LoggerConfig{
+				{Category: []string{"app"}, Sinks: []string{"out"}},
+				{Category: loggerjs.MetaCategory, Sinks: []string{"meta"}},
+			},
+		}
+	}
+	h, err := loggerjs.NewHandler(config(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := slog.New(h).With(loggerjs.Category("app"))
+	const goroutines, each = 8, 1500
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for g := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			for i := range each {
+				l.Info("event", "g", g, "i", i)
+			}
+		}()
+	}
+	close(start)
+	for i := 1; i <= 20; i++ {
+		if err := h.Configure(config(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+	closeErr := h.Close(context.Background())
+	st := h.Stats()
+	logged := int64(goroutines * each)
+	received := w.got.Load() + col.got.Load()
+	if received+int64(st.Lost()) != logged {
+		t.Fatalf("received %d + Lost %d = %d, logged %d; Close = %v; stats %+v",
+			received, st.Lost(), received+int64(st.Lost()), logged, closeErr, st)
+	}
+	if st.Lost() == 0 || w.got.Load() == 0 || col.got.Load() == 0 {
+		t.Fatalf("writer received %d, collector %d, Lost %d: the swaps or the faults did not happen",
+			w.got.Load(), col.got.Load(), st.Lost())
+	}
+	t.Logf("writer received %d, collector %d, lost %d (retired sinks %v)", w.got.Load(), col.got.Load(), st.Lost(), st.RetiredSinks["out"].Own)
+}
