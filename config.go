@@ -211,6 +211,13 @@ func (e *engine) compile(cfg Config, env []levelDirective) (*snapshot, error) {
 		n.level = d.level
 		n.fromEnv = true
 	}
+	for _, d := range e.runtime {
+		n := s.root.descend(d.category)
+		n.configured = true
+		n.level = d.level
+		n.fromEnv = true
+		n.fromRuntime = true
+	}
 	if len(s.sinks) == 0 && cfg.EarlyBuffer > 0 {
 		s.early = newEarlyRing(cfg.EarlyBuffer)
 	}

@@ -37,6 +37,10 @@ type engine struct {
 	filtered map[string]*atomic.Uint64 // by middleware name
 	retired  map[string]SinkStats      // sinks no configuration names any more, by name
 
+	cfg     Config           // the configuration in force, for runtime level changes
+	env     []levelDirective // EnvLevel as read by the last configure
+	runtime []levelDirective // levels set at run time, in the order set
+
 	limiter      metaLimiter
 	afterLimiter metaLimiter // records logged after shutdown
 	now          func() time.Time
@@ -81,6 +85,7 @@ func (e *engine) configure(cfg Config) error {
 	if err != nil {
 		return err
 	}
+	e.cfg, e.env = cfg, env
 	for _, entry := range snap.sinks {
 		if mr, ok := entry.sink.(MetaReporting); ok {
 			mr.SetMetaReporter(entry.name, sinkReporter{e: e, entry: entry})

@@ -47,13 +47,14 @@ type sinkEntry struct {
 
 // node is one category in the configuration tree.
 type node struct {
-	children   map[string]*node
-	configured bool
-	level      slog.Leveler
-	fromEnv    bool
-	override   bool
-	sinks      []*sinkEntry
-	mw         []stage
+	children    map[string]*node
+	configured  bool
+	level       slog.Leveler
+	fromEnv     bool // set by EnvLevel or at run time: the last word for its subtree
+	fromRuntime bool
+	override    bool
+	sinks       []*sinkEntry
+	mw          []stage
 }
 
 // stage is one middleware in a route with the counter of the records it
