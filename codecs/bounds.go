@@ -31,6 +31,9 @@ const (
 	markerTooDeep = "!ERROR: too deep"
 	markerTooMany = "!ERROR: too many values"
 	markerCyclic  = "!ERROR: cyclic value"
+	// markerNumberTooLong stands for a big number of more than 65,536
+	// digits, or a big.Float of more than 65,536 bits of precision.
+	markerNumberTooLong = "!ERROR: number too long"
 	// markerInvalidJSON stands for JSON that a MarshalJSON wrote and that
 	// redaction made invalid.
 	markerInvalidJSON = "!ERROR: MarshalJSON output is not valid JSON after redaction"

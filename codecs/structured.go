@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -80,7 +81,7 @@ const structuredVersion = 1
 // Append appends r as one line of JSON and a newline.
 func (c *StructuredCodec) Append(dst []byte, r *loggerjs.Record) []byte {
 	sc := c.scope(r.Scope)
-	qp := structQueues.Get().(*[]slog.Value)
+	qp := structQueues.Get().(*[]structItem)
 	e := structEncoder{r: r, base: sc.n, queue: (*qp)[:0]}
 	defer func() {
 		if cap(e.queue) <= 1024 {
@@ -134,7 +135,7 @@ func (c *StructuredCodec) Append(dst []byte, r *loggerjs.Record) []byte {
 
 // structQueues holds the node queues of finished Appends.
 var structQueues = sync.Pool{New: func() any {
-	q := make([]slog.Value, 0, 32)
+	q := make([]structItem, 0, 32)
 	return &q
 }}
 
@@ -160,7 +161,7 @@ func (c *StructuredCodec) buildScope(sc *loggerjs.Scope) any {
 	} else {
 		links[len(links)-1] = ','
 	}
-	e := structEncoder{base: parent.n}
+	e := structEncoder{base: parent.n, scope: true}
 	if g := sc.Group(); g != "" {
 		links = append(links, `{"g":`...)
 		links = e.str(links, g)
@@ -187,9 +188,12 @@ type structEncoder struct {
 	r     *loggerjs.Record // nil while a scope is encoded
 	base  int              // index of the first node this encoder writes
 	n     int              // nodes given an index so far
-	queue []slog.Value     // values given an index, in index order
+	queue []structItem     // values given an index, in index order
 	done  int              // nodes written
 	memo  map[memoKey]int
+	depth int  // depth of the values ref gives an index now
+	over  int  // index of the shared markerTooMany node, or 0 for none yet
+	scope bool // encoding a scope, which may fill half the pool
 
 	errNodes int // error nodes written, bounded by maxErrorNodes
 }
@@ -202,8 +206,22 @@ type memoKey struct {
 	typ reflect.Type
 }
 
-// maxStructNodes bounds the nodes one record may hold.
+// structItem is a value given a pool index, and how deep it is: 0 for
+// the value of a record's attr, one more for what a group or container
+// holds.
+type structItem struct {
+	v     slog.Value
+	depth int
+}
+
+// maxStructNodes bounds the nodes one record's pool may hold, scope
+// included. Past it, every further reference is to one node holding
+// markerTooMany.
 const maxStructNodes = 1 << 16
+
+// maxNumberText bounds the digits of a big.Int or big.Rat the codec
+// writes, as Decode reads them.
+const maxNumberText = 1 << 16
 
 func (e *structEncoder) fallback() { e.r.CodecFallback() }
 
@@ -246,9 +264,38 @@ func (e *structEncoder) ref(v slog.Value) int {
 		}
 	}
 	i := e.base + e.n
+	if i >= e.maxNodes()-1 {
+		return e.overflow(v)
+	}
 	e.n++
-	e.queue = append(e.queue, v)
+	e.queue = append(e.queue, structItem{v, e.depth})
 	return i
+}
+
+// maxNodes returns the pool size the encoder may fill: a scope half of
+// it, so that a record's own nodes, its time first, always have room.
+func (e *structEncoder) maxNodes() int {
+	if e.scope {
+		return maxStructNodes / 2
+	}
+	return maxStructNodes
+}
+
+// overflow returns the index of the node that stands for every value past
+// maxStructNodes, which the last free index holds.
+func (e *structEncoder) overflow(v slog.Value) int {
+	if v.Kind() == slog.KindAny {
+		if k, ok := e.key(v.Any()); ok {
+			delete(e.memo, k)
+		}
+	}
+	if e.over == 0 {
+		e.fallback()
+		e.over = e.base + e.n
+		e.n++
+		e.queue = append(e.queue, structItem{slog.StringValue(markerTooMany), 0})
+	}
+	return e.over
 }
 
 // key returns the identity of x when it has one that Decode keeps: a map,
@@ -310,13 +357,14 @@ func (e *structEncoder) flush(dst []byte) []byte {
 		if e.done > 0 {
 			dst = append(dst, ',')
 		}
-		v := e.queue[e.done]
-		e.queue[e.done] = slog.Value{}
+		it := e.queue[e.done]
+		e.queue[e.done] = structItem{}
 		e.done++
-		if e.n > maxStructNodes {
-			// Too many nodes: the rest become markers that need no more.
-			e.fallback()
-			dst = append(dst, `["s","!ERROR: too many values"]`...)
+		e.depth = it.depth + 1
+		v := resolveValue(e.r, it.v)
+		if it.depth >= maxDepth && v.Kind() == slog.KindGroup {
+			// Decode reads no deeper.
+			dst = e.marker(dst, markerTooDeep)
 			continue
 		}
 		dst = e.node(dst, v)
@@ -404,6 +452,9 @@ func (e *structEncoder) anyNode(dst []byte, x any) (out []byte) {
 			// Nodes promised by the failed one are dropped.
 			e.queue = e.queue[:q]
 			e.n = q
+			if e.over >= e.base+q {
+				e.over = 0
+			}
 			for k, i := range e.memo {
 				if i >= e.base+q {
 					delete(e.memo, k)
@@ -449,17 +500,36 @@ func (e *structEncoder) reflectNode(dst []byte, v reflect.Value, hops int) []byt
 		if v.IsNil() {
 			return append(dst, `["n"]`...)
 		}
-		return e.textNode(dst, 'I', v.Interface().(*big.Int).String())
+		n := v.Interface().(*big.Int)
+		if n.BitLen() > maxNumberText*10/3 { // surely more than maxNumberText digits
+			return e.marker(dst, markerNumberTooLong)
+		}
+		text := n.String()
+		if len(text) > maxNumberText {
+			return e.marker(dst, markerNumberTooLong)
+		}
+		return e.textNode(dst, 'I', text)
 	case bigRatType:
 		if v.IsNil() {
 			return append(dst, `["n"]`...)
 		}
-		return e.textNode(dst, 'R', v.Interface().(*big.Rat).String())
+		n := v.Interface().(*big.Rat)
+		if n.Num().BitLen()+n.Denom().BitLen() > maxNumberText*10/3 {
+			return e.marker(dst, markerNumberTooLong)
+		}
+		text := n.String()
+		if len(text) > maxNumberText {
+			return e.marker(dst, markerNumberTooLong)
+		}
+		return e.textNode(dst, 'R', text)
 	case bigFloatType:
 		if v.IsNil() {
 			return append(dst, `["n"]`...)
 		}
 		f := v.Interface().(*big.Float)
+		if f.Prec() > maxDecodedPrec {
+			return e.marker(dst, markerNumberTooLong)
+		}
 		dst = append(dst, `["F",`...)
 		dst, _ = appendJSONString(dst, f.Text('p', 0))
 		dst = append(dst, ',')
@@ -560,9 +630,9 @@ func (e *structEncoder) textNode(dst []byte, tag byte, text string) []byte {
 func (e *structEncoder) textMarshalerNode(dst []byte, v reflect.Value) []byte {
 	b, err := v.Interface().(encoding.TextMarshaler).MarshalText()
 	if err != nil {
-		return e.marker(dst, "!ERROR:"+err.Error())
+		return e.marker(dst, "!ERROR:"+e.r.RedactText(err.Error()))
 	}
-	return e.stringNode(dst, string(b))
+	return e.stringNode(dst, e.r.RedactText(string(b)))
 }
 
 // refAny gives a Go value a pool index.
@@ -695,9 +765,10 @@ func (e *structEncoder) errorNode(dst []byte, err error) []byte {
 	_, joined := err.(interface{ Unwrap() []error })
 	stack := ""
 	if ok {
-		stack = errorStack(err, msg)
+		stack = e.r.RedactText(errorStack(err, msg))
 	}
-	return e.errorParts(dst, msg, reflect.TypeOf(err).String(), children, joined, stack, errorFields(err))
+	msg = e.r.RedactText(msg)
+	return e.errorParts(dst, msg, reflect.TypeOf(err).String(), children, joined, stack, e.redactFields(errorFields(err)))
 }
 
 // errorFields returns the exported fields of an error that is a struct or
@@ -718,6 +789,30 @@ func errorFields(err error) []ObjectField {
 	for i := range t.NumField() {
 		if f := t.Field(i); f.IsExported() {
 			fields = append(fields, ObjectField{Name: f.Name, Value: v.Field(i).Interface()})
+		}
+	}
+	return fields
+}
+
+// redactFields passes the fields of an error through the record's
+// redaction as the text Name=value: a field whose name is a secret's has
+// its value hidden, whatever its type, and a string field the secrets in
+// its text.
+func (e *structEncoder) redactFields(fields []ObjectField) []ObjectField {
+	for i, f := range fields {
+		text, isString := f.Value.(string)
+		if !isString {
+			text = "x"
+		}
+		pair := f.Name + "=" + text
+		red := e.r.RedactText(pair)
+		if red == pair {
+			continue
+		}
+		if v, ok := strings.CutPrefix(red, f.Name+"="); ok {
+			fields[i].Value = v
+		} else {
+			fields[i].Value = red
 		}
 	}
 	return fields

@@ -603,7 +603,7 @@ func parseNumber(tag, s string) (any, error) {
 	case "c":
 		return strconv.ParseComplex(s, 128)
 	case "I":
-		if len(s) > 1<<16 {
+		if len(s) > maxNumberText {
 			return nil, errors.New("big.Int too long")
 		}
 		n, ok := new(big.Int).SetString(s, 10)
@@ -612,7 +612,7 @@ func parseNumber(tag, s string) (any, error) {
 		}
 		return n, nil
 	case "R":
-		if len(s) > 1<<16 {
+		if len(s) > maxNumberText {
 			return nil, errors.New("big.Rat too long")
 		}
 		n, ok := new(big.Rat).SetString(s)
