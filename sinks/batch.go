@@ -227,12 +227,17 @@ func (s *BatchSink) Codec() loggerjs.Codec { return s.codec }
 
 // Flush ships every record queued before the call, and returns when they
 // are shipped or dropped, or with an error naming how many are still
-// queued when ctx is done. Records still queued then stay queued.
+// queued when ctx is done; records still queued then stay queued. If
+// queued records were dropped while it ran (retries exhausted, circuit
+// open, rejected by the destination, pushed out of a full queue),
+// Flush returns a *LossError that says how many, and why.
 func (s *BatchSink) Flush(ctx context.Context) error { return s.p.flush(ctx) }
 
 // Close stops taking records, ships what is queued until ctx is done,
 // drops (and counts as dropped_flush_deadline) what is left then, and
-// stops the sink's goroutines. Calling it again does nothing.
+// stops the sink's goroutines. It returns a *LossError if queued records
+// were dropped while it ran, for any reason. Calling it again does
+// nothing and returns nil.
 func (s *BatchSink) Close(ctx context.Context) error { return s.p.close(ctx) }
 
 // SetMetaReporter implements loggerjs.MetaReporting.

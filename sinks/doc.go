@@ -39,15 +39,42 @@
 // error, and the handler counts the record (loggerjs.MetaStats.SinkErrors,
 // WriteAfterClose). A record a sink accepted and later lost, away from
 // Write, is counted in the sink's SinkStats under a key that starts with
-// "dropped" (dropped_queue_full, dropped_too_large,
-// dropped_retries_exhausted, dropped_circuit_open, dropped_flush_deadline,
-// dropped_rejected, dropped_write_error, dropped_unlinked) and reported on
-// the meta logger; loggerjs.MetaStats.Lost adds them up. So for any sink,
-// records delivered + records counted = records logged, and the tests of
-// this package check exactly that against real failing parts. Flush and
-// Close honour their context's deadline; Close drops and counts what it
-// could not deliver by then, stops every goroutine the sink started, and
-// may be called twice and concurrently with Write.
+// "dropped" and reported on the meta logger; loggerjs.MetaStats.Lost adds
+// them up. The keys:
+//
+//   - dropped_queue_full: the queue of Async or Batch was full (the
+//     record dropped depends on the Policy);
+//   - dropped_too_large: a record larger than Batch's MaxBytes;
+//   - dropped_retries_exhausted: delivery failed and was not retried, or
+//     the retries or the retry budget ran out;
+//   - dropped_circuit_open: the circuit breaker was open;
+//   - dropped_flush_deadline: still queued or in delivery when Close's
+//     deadline passed;
+//   - dropped_rejected: the destination refused the records (a 4xx, a
+//     500 without Retry500, a redirect, OTLP's partial success);
+//   - dropped_write_error: the file or writer under Async, or a File's
+//     buffer write, failed;
+//   - dropped_unlinked: written to a file that was then found removed
+//     (File with PathCheckEvery);
+//   - dropped_inner_…: the same, counted by the sink inside Async.
+//
+// So for any sink, records delivered + records counted = records logged,
+// and the tests of this package check exactly that against real failing
+// parts, through a handler tree.
+//
+// Flush and Close honour their context's deadline. Each returns a
+// *LossError, which says how many records were lost and why, when
+// records the sink held or was delivering were lost while it ran, as the
+// OpenTelemetry SDK's Shutdown does; loggerjs.Shutdown and Handler.Close
+// pass it on. A Flush whose deadline passes first returns an error
+// naming the records still queued; they stay queued. Close drops and
+// counts what it could not deliver by then, stops every goroutine the
+// sink started, and may be called twice and concurrently with Write.
+//
+// Constructors check what they are given: HTTP, OTLP and Loki return an
+// error for an endpoint that is not an http or https URL with a host
+// (the SDK's "127.0.0.1:4318" form among them), rather than a sink that
+// drops every record at send time.
 //
 // # Files, and lumberjack
 //
@@ -96,7 +123,11 @@
 // HTTP delivers a batch on 2xx; retries on 408, 429, 502, 503, 504 and on
 // network errors (refused, reset, timed out), waiting at least what
 // Retry-After asks; and drops the batch on any other status, counting it as
-// dropped_rejected. A 500 is dropped by default, as the OTLP/HTTP
+// dropped_rejected. A redirect is not a delivery: Go's client would follow
+// a 301, 302 or 303 with a GET without the body and report the final 2xx.
+// HTTP follows only a 307 or 308 to the same scheme, host and port (with
+// the body sent again); any other redirect drops the batch as
+// dropped_rejected and reports its Location on the meta logger. A 500 is dropped by default, as the OTLP/HTTP
 // specification has it: a 500 is as likely to be a batch that trips a bug
 // in the collector as a passing fault, and retrying it spends the retry
 // budget and holds up the batches behind it. HTTPOptions.Retry500 retries

@@ -20,6 +20,17 @@ import (
 
 // HTTPOptions configure HTTP. A nil *HTTPOptions, and any zero field,
 // means the default given with the field.
+//
+// Whatever the options, every record the sink's Write accepts is either
+// shipped (answered with a 2xx, after retries and same-origin 307 or 308
+// redirects if need be) or counted in SinkStats under exactly one key
+// that starts with "dropped", and reported on the meta logger; Flush and
+// Close return a *LossError naming the records lost while they ran. The
+// options choose which losses happen (queue size and policy, retries,
+// the breaker, which statuses are retried), never whether one is counted.
+// Records still queued when the process exits without Flush or Close are
+// lost uncounted, as in any in-memory queue: loggerjs.Shutdown and
+// Handler.Close close the sink.
 type HTTPOptions struct {
 	// Batch configures batching, the queue, retries and the circuit
 	// breaker; its Codec is replaced by the codec given to HTTP.
@@ -275,10 +286,9 @@ func (h *httpShipper) Ship(ctx context.Context, batch []Entry) error {
 	if err != nil {
 		return err // network error, timeout: retried
 	}
-	if resp.StatusCode/100 == 3 {
+	if loc := resp.Header.Get("Location"); resp.StatusCode/100 == 3 && loc != "" {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		resp.Body.Close()
-		loc := resp.Header.Get("Location")
 		if u, err := resp.Location(); err == nil {
 			loc = u.String()
 		}
