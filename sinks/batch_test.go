@@ -278,7 +278,9 @@ func TestBatchCircuitBreaker(t *testing.T) {
 		}
 		return nil
 	}}
-	s := Batch(c, &BatchOptions{MaxRecords: 1, MaxRetries: -1, BreakerFailures: 3, BreakerCooldown: 10 * time.Second, Clock: clk})
+	// MaxWait never passes on clk: each Flush ships the one record
+	// written before it, so the loss it reports is that record's.
+	s := Batch(c, &BatchOptions{MaxRecords: 100, MaxRetries: -1, BreakerFailures: 3, BreakerCooldown: 10 * time.Second, Clock: clk})
 	write := func(i int, lost string) {
 		t.Helper()
 		s.Write(context.Background(), rec(i))

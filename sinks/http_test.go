@@ -240,8 +240,10 @@ func TestHTTPCollectorGoneThenBackBreaker(t *testing.T) {
 	clk := newFakeClock()
 	c := newFakeCollector(t)
 	addr := c.srv.Listener.Addr().String()
+	// MaxWait never passes on clk: each Flush ships the one record
+	// written before it, so the loss it reports is that record's.
 	s := must(HTTP(c.srv.URL, jsonCodec, &HTTPOptions{Batch: BatchOptions{
-		MaxRecords: 1, MaxRetries: -1, BreakerFailures: 3, BreakerCooldown: 30 * time.Second,
+		MaxRecords: 100, MaxRetries: -1, BreakerFailures: 3, BreakerCooldown: 30 * time.Second,
 		ShipTimeout: time.Second, Clock: clk}}))
 	meta := newMetaLog()
 	s.SetMetaReporter("http", meta)
@@ -482,7 +484,8 @@ func TestOTLPPartialSuccessCounted(t *testing.T) {
 			io.WriteString(w, answer)
 			return true
 		}
-		s := must(OTLP(c.srv.URL+"/v1/logs", &OTLPOptions{HTTPOptions: HTTPOptions{Batch: BatchOptions{MaxRecords: 5}}}))
+		// One batch of 5, shipped by Close: MaxWait never passes.
+		s := must(OTLP(c.srv.URL+"/v1/logs", &OTLPOptions{HTTPOptions: HTTPOptions{Batch: BatchOptions{MaxRecords: 10, Clock: newFakeClock()}}}))
 		logN(s, 0, 5)
 		wantLoss(t, s.Close(context.Background()), "dropped_rejected", 2)
 		st := s.SinkStats()

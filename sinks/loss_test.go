@@ -126,8 +126,8 @@ func TestHTTPRedirectsAreNotDeliveries(t *testing.T) {
 				io.Copy(io.Discard, r.Body)
 				http.Redirect(w, r, target, tc.code)
 			})
-			clk := newFakeClock() // MaxWait never passes: one batch, shipped by Close
-			sink := must(HTTP(srv.URL+"/ingest", jsonCodec, &HTTPOptions{Batch: BatchOptions{MaxRecords: logged, Clock: clk}}))
+			clk := newFakeClock() // MaxWait never passes: one batch, shipped by Flush
+			sink := must(HTTP(srv.URL+"/ingest", jsonCodec, &HTTPOptions{Batch: BatchOptions{MaxRecords: 2 * logged, Clock: clk}}))
 			h, l, meta := newTree(t, sink)
 			for i := range logged {
 				l.Info("event", "i", i)
