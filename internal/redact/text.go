@@ -315,14 +315,16 @@ func valueAfter(s string, i int, json, cookie bool) (span, bool) {
 		return span{start: i + 1, end: end, escaped: q == '"'}, end > i+1
 	}
 	if c := s[i]; c == '[' || c == '{' || c == '(' {
-		end := closing(s, i)
-		return span{start: i, end: end, quoted: json}, true
+		if end := closing(s, i, json); end > 0 {
+			return span{start: i, end: end, quoted: json}, true
+		}
 	}
 	end := i
 	if cookie {
 		for end < len(s) && !lineEnd(s[end]) {
 			end++
 		}
+		end = unsplitEscape(s, i, end)
 		return span{start: i, end: end, quoted: json}, end > i
 	}
 	alpha := true
@@ -332,6 +334,7 @@ func valueAfter(s string, i int, json, cookie bool) (span, bool) {
 		}
 		end++
 	}
+	end = unsplitEscape(s, i, end)
 	if end == i {
 		return span{}, false
 	}
@@ -353,16 +356,18 @@ func valueAfter(s string, i int, json, cookie bool) (span, bool) {
 			for end < len(s) && !valueEnd(s[end]) {
 				end++
 			}
+			end = unsplitEscape(s, i, end)
 		}
 	}
 	return span{start: i, end: end}, true
 }
 
 // closing returns the index just past the bracket that closes the one at
-// i, counting nested brackets and skipping double-quoted strings; or
-// len(s) when it is not closed, so that an unclosed value is hidden to
-// the end.
-func closing(s string, i int) int {
+// i, counting nested brackets, or 0 when it is not closed. In JSON
+// (json set) double-quoted strings are skipped, and an unclosed value runs
+// to the end of s; elsewhere a '"' or a line end before the close means
+// the value is not bracketed.
+func closing(s string, i int, json bool) int {
 	depth := 0
 	for k := i; k < len(s); k++ {
 		switch s[k] {
@@ -374,14 +379,35 @@ func closing(s string, i int) int {
 				return k + 1
 			}
 		case '"':
+			if !json {
+				return 0
+			}
 			for k++; k < len(s) && s[k] != '"'; k++ {
 				if s[k] == '\\' {
 					k++
 				}
 			}
+		case '\n', '\r':
+			if !json {
+				return 0
+			}
 		}
 	}
-	return len(s)
+	if json {
+		return len(s)
+	}
+	return 0
+}
+
+// unsplitEscape returns end, or end-1 when the span from start to end
+// would end inside a backslash escape (x\" in a JSON string): the span
+// must not take the backslash from the quote it escapes.
+func unsplitEscape(s string, start, end int) int {
+	n := 0
+	for k := end - 1; k >= start && s[k] == '\\'; k-- {
+		n++
+	}
+	return end - n%2
 }
 
 func lineEnd(c byte) bool {
