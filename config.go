@@ -40,6 +40,13 @@ type Config struct {
 	//
 	// On a configuration that names sinks it has no effect.
 	EarlyBuffer int
+	// StackTraceLevel, when set, attaches the stack of the logging call to
+	// every record at or above it, as the root attr StackKey ("stack"), as
+	// zap's AddStacktrace does; records whose error carries a stack (in the
+	// shape of github.com/pkg/errors) get that stack instead, whatever
+	// their level. Only those records pay for the capture. Nil attaches
+	// none.
+	StackTraceLevel slog.Leveler
 }
 
 // LoggerConfig configures one category.
@@ -151,6 +158,10 @@ func (e *engine) compile(cfg Config, env []levelDirective) (*snapshot, error) {
 		return nil, fmt.Errorf("loggerjs: Config.Middleware[%d]: nil middleware", i)
 	}
 	s.global = e.stages(cfg.Middleware)
+	if cfg.StackTraceLevel != nil && isNilPointer(cfg.StackTraceLevel) {
+		return nil, fmt.Errorf("loggerjs: Config.StackTraceLevel: nil %T", cfg.StackTraceLevel)
+	}
+	s.stackLevel = cfg.StackTraceLevel
 	switch rd := cfg.Redactor; {
 	case rd == nil:
 		s.redactor = defaultRedactor

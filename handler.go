@@ -167,6 +167,9 @@ func (h *Handler) Handle(ctx context.Context, sr slog.Record) error {
 			return nil
 		}
 	}
+	if sl := rt.snap.stackLevel; sl != nil {
+		addStack(r, sl, sr.PC)
+	}
 	r.Seq = h.eng.seq.Add(1)
 	h.eng.dispatch(ctx, rt, r, nil)
 	r.free()

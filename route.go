@@ -19,6 +19,7 @@ type snapshot struct {
 	// names the meta category or its parent: then routing alone decides
 	// where meta records go, and none fall back to stderr.
 	metaConfigured bool
+	stackLevel     slog.Leveler // nil: no stacks
 	byName         map[string]*sinkEntry
 	global         []stage
 	redactor       Redactor // nil: none
