@@ -137,6 +137,9 @@ var (
 	userinfoPtrType = reflect.TypeFor[*url.Userinfo]()
 	timeType        = reflect.TypeFor[time.Time]()
 	anyType         = reflect.TypeFor[any]()
+	slogValueType   = reflect.TypeFor[slog.Value]()
+	slogAttrType    = reflect.TypeFor[slog.Attr]()
+	logValuerType   = reflect.TypeFor[slog.LogValuer]()
 )
 
 // mayHold reports whether a value of type t may hold something to hide:
@@ -156,7 +159,7 @@ func (r *Redactor) computeMayHold(t reflect.Type, seen map[reflect.Type]bool) bo
 	if t == timeType {
 		return false
 	}
-	if t.Implements(errorType) || t == urlType || t == userinfoType {
+	if t.Implements(errorType) || t.Implements(logValuerType) || t == urlType || t == userinfoType || t == slogValueType || t == slogAttrType {
 		return true
 	}
 	if seen[t] {
@@ -346,6 +349,27 @@ func (w *walker) reflect(path []string, v reflect.Value, depth int) (reflect.Val
 			return reflect.ValueOf(url.User(w.r.mask)), true
 		case timeType:
 			return v, false
+		case slogValueType:
+			// A slog.Value inside a value: codecs write it as a value.
+			if nv, ok := w.value(path, v.Interface().(slog.Value), depth+1); ok {
+				return reflect.ValueOf(nv), true
+			}
+			return v, false
+		case slogAttrType:
+			a := v.Interface().(slog.Attr)
+			if nv, ok := w.attr(path, a.Key, a.Value, depth+1); ok {
+				return reflect.ValueOf(slog.Attr{Key: a.Key, Value: nv}), true
+			}
+			return v, false
+		}
+		if t.Implements(logValuerType) && (t.Kind() != reflect.Pointer || !v.IsNil()) {
+			// A codec may resolve it: what it resolves to is redacted,
+			// and stands in for it when something in it was hidden.
+			if rv, ok := resolve(slog.AnyValue(v.Interface())); ok {
+				if nv, ok := w.value(path, rv, depth+1); ok {
+					return reflect.ValueOf(nv), true
+				}
+			}
 		}
 		if t.Implements(errorType) && (t.Kind() != reflect.Pointer || !v.IsNil()) {
 			if e, ok := w.redactError(path, v.Interface().(error), 0); ok {

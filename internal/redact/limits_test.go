@@ -67,7 +67,6 @@ func (d *dumper) slog(v slog.Value) {
 	}
 }
 
-var slogValueType = reflect.TypeFor[slog.Value]()
 
 func (d *dumper) value(v reflect.Value) {
 	if !v.IsValid() || !d.deeper() {
