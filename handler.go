@@ -106,6 +106,15 @@ func (h *Handler) retiredEnabled(level slog.Level) bool {
 
 // Handle routes r to the sinks of its category. It always returns nil.
 func (h *Handler) Handle(ctx context.Context, sr slog.Record) error {
+	return h.HandleFrom(ctx, "", sr)
+}
+
+// HandleFrom is Handle for a record that another logging library
+// produced: source names it ("integration:zap"; see Record.Source), so
+// that sinks and middleware can tell it apart (ExcludeSources) and loops
+// through a bridge can be detected. Bridges call it; application code
+// calls Handle, through slog.
+func (h *Handler) HandleFrom(ctx context.Context, source string, sr slog.Record) error {
 	rt := h.route()
 	if rt == nil {
 		h.eng.afterShutdown(h, sr)
@@ -114,6 +123,7 @@ func (h *Handler) Handle(ctx context.Context, sr slog.Record) error {
 	r := getRecord()
 	r.Time, r.Level, r.PC, r.msg = sr.Time, sr.Level, sr.PC, sr.Message
 	r.Category, r.catName, r.Scope, r.eng = h.category, h.catName, h.scope, h.eng
+	r.Source = source
 	var extra []string // category names carried by the record's own attrs
 	sr.Attrs(func(a slog.Attr) bool {
 		switch a.Value.Kind() {

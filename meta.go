@@ -50,6 +50,11 @@ type MetaStats struct {
 	// Override). The losses they would have reported are still counted
 	// above.
 	MetaSilenced uint64
+	// BridgeDrops counts records a bridge from another logging library
+	// (RedirectStdLog, the zap, zerolog and logrus bridges) dropped: those
+	// a sink logged through that library from inside the bridge (the
+	// loop is cut there), and those a bridge's queue had no room for.
+	BridgeDrops uint64
 	// Sinks holds the counters of each configured sink by name.
 	Sinks map[string]SinkStats `json:",omitempty"`
 	// RetiredSinks holds the final counters of the sinks that a later
@@ -67,6 +72,7 @@ type MetaStats struct {
 // Lost returns the number of records that some sink did not receive:
 // redactor panics, sink errors, sink panics, writes after close, the
 // early buffer's overflow and discards, records logged after Shutdown,
+// records a bridge dropped to cut a loop,
 // plus what the sinks themselves, current and retired, report dropping
 // under keys that start with "dropped".
 //
@@ -74,7 +80,7 @@ type MetaStats struct {
 // records it delivered, plus Lost, plus FilteredTotal.
 func (s MetaStats) Lost() uint64 {
 	n := s.RedactorPanics + s.SinkErrors + s.SinkPanics + s.WriteAfterClose +
-		s.EarlyBufferOverflow + s.EarlyBufferDiscarded + s.AfterShutdown
+		s.EarlyBufferOverflow + s.EarlyBufferDiscarded + s.AfterShutdown + s.BridgeDrops
 	return n + ownSum(s.Sinks, "dropped") + ownSum(s.RetiredSinks, "dropped")
 }
 
@@ -124,6 +130,7 @@ const (
 	counterEarlyDiscarded
 	counterAfterShutdown
 	counterMetaSilenced
+	counterBridgeDrop
 	numCounters
 )
 
@@ -142,6 +149,7 @@ func (c *counterSet) stats() MetaStats {
 		EarlyBufferDiscarded: c[counterEarlyDiscarded].Load(),
 		AfterShutdown:        c[counterAfterShutdown].Load(),
 		MetaSilenced:         c[counterMetaSilenced].Load(),
+		BridgeDrops:          c[counterBridgeDrop].Load(),
 	}
 }
 
