@@ -3,7 +3,6 @@ package sinks
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"time"
 
 	"github.com/loggerjs/loggerjs"
@@ -110,7 +109,7 @@ func (s *AsyncSink) Write(ctx context.Context, r *loggerjs.Record) error {
 		s.p.stats[statAfterClose].Add(1)
 		return loggerjs.ErrClosed
 	}
-	e := Entry{Time: r.Time, Level: r.Level}
+	e := newEntry(r)
 	if s.encoded != nil {
 		bp := encBufPool.Get().(*[]byte)
 		e.Data = s.encoded.Codec().Append((*bp)[:0], r)
@@ -183,7 +182,6 @@ const asyncChunk = 64 << 10
 
 func (s *AsyncSink) failures(failed int, last error) error {
 	if failed > 0 {
-		s.rep.report(slog.LevelWarn, "async: inner sink write failed", slog.Any("error", last), slog.Int("records", failed))
 		return &partialError{failed: failed, err: last}
 	}
 	return nil

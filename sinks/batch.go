@@ -210,7 +210,8 @@ func (s *BatchSink) Write(ctx context.Context, r *loggerjs.Record) error {
 	}
 	bp := encBufPool.Get().(*[]byte)
 	b := s.codec.Append((*bp)[:0], r)
-	e := Entry{Time: r.Time, Level: r.Level, Data: b, buf: bp}
+	e := newEntry(r)
+	e.Data, e.buf = b, bp
 	if len(b) > s.maxBytes {
 		releaseEntry(e)
 		s.p.count(statDroppedTooLarge, 1)

@@ -53,6 +53,23 @@ type Entry struct {
 
 	buf *[]byte          // pooled storage behind Data
 	rec *loggerjs.Record // Async over a sink that takes records, not bytes
+	// cat and msg identify the record in a meta record about its loss.
+	cat, msg string
+}
+
+// identity names the record in a meta record about its loss: its level,
+// category and message, as redacted for the sink.
+func (e Entry) identity() []slog.Attr {
+	return []slog.Attr{
+		slog.String("record_level", loggerjs.LevelName(e.Level)),
+		slog.String("record_category", e.cat),
+		slog.String("record_message", e.msg),
+	}
+}
+
+// newEntry starts the entry of r.
+func newEntry(r *loggerjs.Record) Entry {
+	return Entry{Time: r.Time, Level: r.Level, cat: r.CategoryName(), msg: r.Message()}
 }
 
 // The counters of a queueing sink, in the order SinkStats reports them.
@@ -231,7 +248,8 @@ func (p *pipeline) count(stat int, n int, attrs ...slog.Attr) {
 	p.reportDrop(stat, n, attrs...)
 }
 
-// reportDrop reports a loss of n records counted under stat. Records
+// reportDrop reports a loss of n records counted under stat, at Error,
+// once per event: one meta record for a batch, whatever its size. Records
 // that were queued are counted before they are resolved, so that a
 // Flush that sees them resolved also sees them in SinkStats, and
 // reported after.
@@ -240,8 +258,8 @@ func (p *pipeline) reportDrop(stat int, n int, attrs ...slog.Attr) {
 		return
 	}
 	if msg := dropMessages[stat]; msg != "" {
-		attrs = append(attrs, slog.String("reason", statNames[stat]), slog.Int("records", n))
-		p.rep.report(slog.LevelWarn, msg, attrs...)
+		attrs = append([]slog.Attr{slog.String("reason", statNames[stat]), slog.Int("records", n)}, attrs...)
+		p.rep.report(slog.LevelError, msg, attrs...)
 	}
 }
 
@@ -475,7 +493,10 @@ func (p *pipeline) run(bp *[]Entry) {
 // it: shipped, or dropped under exactly one reason.
 func (p *pipeline) deliver(batch []Entry) {
 	n := len(batch)
-	outcome, failed, failStat := p.attempts(batch)
+	outcome, failed, failStat, detail := p.attempts(batch)
+	if outcome != statShipped || failed > 0 {
+		detail = append(detail, batch[0].identity()...)
+	}
 	for i := range batch {
 		p.cfg.release(batch[i])
 	}
@@ -496,23 +517,23 @@ func (p *pipeline) deliver(batch []Entry) {
 	}
 	p.wakeLocked()
 	p.mu.Unlock()
-	p.reportDrop(lostStat, lost)
+	p.reportDrop(lostStat, lost, detail...)
 }
 
 // attempts ships batch until it is delivered or must be dropped, and says
 // which: statShipped or the drop counter. A shipper that delivers part of
 // a batch says how many records failed with a *partialError; they are
 // counted under cfg.failStat.
-func (p *pipeline) attempts(batch []Entry) (outcome, failed, failStat int) {
+func (p *pipeline) attempts(batch []Entry) (outcome, failed, failStat int, detail []slog.Attr) {
 	p.depositBudget()
 	var lastErr error
 	for attempt := 0; ; attempt++ {
 		if p.aborted() {
-			return statDroppedDeadline, 0, 0
+			return statDroppedDeadline, 0, 0, errDetail(lastErr, attempt)
 		}
 		probe, ok := p.allow()
 		if !ok {
-			return statDroppedCircuit, 0, 0
+			return statDroppedCircuit, 0, 0, errDetail(lastErr, attempt)
 		}
 		err := p.shipOnce(batch)
 		var part *partialError
@@ -520,41 +541,48 @@ func (p *pipeline) attempts(batch []Entry) (outcome, failed, failStat int) {
 			p.result(probe, true)
 			if part != nil {
 				if part.rejected {
-					return statShipped, part.failed, statDroppedRejected
+					return statShipped, part.failed, statDroppedRejected, errDetail(part.err, attempt+1)
 				}
-				return statShipped, part.failed, p.cfg.failStat
+				return statShipped, part.failed, p.cfg.failStat, errDetail(part.err, attempt+1)
 			}
-			return statShipped, 0, 0
+			return statShipped, 0, 0, nil
 		}
 		lastErr = err
 		if p.aborted() {
-			return statDroppedDeadline, 0, 0
+			return statDroppedDeadline, 0, 0, errDetail(lastErr, attempt)
 		}
 		var perm *permanentError
 		if errors.As(err, &perm) {
 			p.result(probe, true) // the destination answered: it is up
-			attrs := []slog.Attr{slog.Any("error", err), slog.Int("records", len(batch))}
+			detail := errDetail(err, attempt+1)
 			var ra reportAttrser
 			if errors.As(err, &ra) {
-				attrs = append(attrs, ra.reportAttrs()...)
+				detail = append(detail, ra.reportAttrs()...)
 			}
-			p.rep.report(slog.LevelWarn, "destination rejected a batch", attrs...)
-			return statDroppedRejected, 0, 0
+			return statDroppedRejected, 0, 0, detail
 		}
 		p.result(probe, false)
 		if attempt >= p.cfg.maxRetries || !p.takeBudget() {
-			if p.cfg.maxRetries > 0 {
-				p.rep.report(slog.LevelWarn, "delivery failed", slog.Any("error", lastErr), slog.Int("attempts", attempt+1))
-			} else {
-				p.rep.report(slog.LevelWarn, "delivery failed", slog.Any("error", lastErr))
-			}
-			return p.cfg.failStat, 0, 0
+			return p.cfg.failStat, 0, 0, errDetail(lastErr, attempt+1)
 		}
 		p.stats[statRetried].Add(1)
 		if !p.backoff(attempt, err) {
-			return statDroppedDeadline, 0, 0
+			return statDroppedDeadline, 0, 0, errDetail(lastErr, attempt)
 		}
 	}
+}
+
+// errDetail describes why a batch was dropped: the last error, and how
+// many attempts were made.
+func errDetail(err error, attempts int) []slog.Attr {
+	var out []slog.Attr
+	if err != nil {
+		out = append(out, slog.Any("error", err))
+	}
+	if attempts > 0 {
+		out = append(out, slog.Int("attempts", attempts))
+	}
+	return out
 }
 
 // shipOnce makes one delivery attempt, recovering a panic in the shipper.
