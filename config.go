@@ -1,6 +1,7 @@
 package loggerjs
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"reflect"
@@ -47,6 +48,14 @@ type Config struct {
 	// their level. Only those records pay for the capture. Nil attaches
 	// none.
 	StackTraceLevel slog.Leveler
+	// ContextProviders add ambient attrs to every record from the context
+	// it is logged with, at the top level of the record, after the attrs
+	// the context carries (WithContextAttrs), in order; each adds its own,
+	// none replaces another's. A provider runs on the logging goroutine for
+	// every record that reaches Handle, so it must be cheap and safe for
+	// concurrent use; one that panics is recovered and counted as a
+	// middleware panic.
+	ContextProviders []func(ctx context.Context) []slog.Attr
 }
 
 // LoggerConfig configures one category.
@@ -158,6 +167,12 @@ func (e *engine) compile(cfg Config, env []levelDirective) (*snapshot, error) {
 		return nil, fmt.Errorf("loggerjs: Config.Middleware[%d]: nil middleware", i)
 	}
 	s.global = e.stages(cfg.Middleware)
+	for i, p := range cfg.ContextProviders {
+		if p == nil {
+			return nil, fmt.Errorf("loggerjs: Config.ContextProviders[%d]: nil provider", i)
+		}
+	}
+	s.providers = slices.Clone(cfg.ContextProviders)
 	if cfg.StackTraceLevel != nil && isNilPointer(cfg.StackTraceLevel) {
 		return nil, fmt.Errorf("loggerjs: Config.StackTraceLevel: nil %T", cfg.StackTraceLevel)
 	}

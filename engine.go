@@ -229,6 +229,23 @@ func (e *engine) dispatch(ctx context.Context, rt *route, r *Record, exclude *si
 	}
 }
 
+// provide adds the attrs of the context providers to r's root attrs,
+// recovering a panicking provider.
+func (e *engine) provide(ctx context.Context, ps []func(context.Context) []slog.Attr, r *Record) {
+	for _, p := range ps {
+		func() {
+			defer func() {
+				if v := recover(); v != nil {
+					e.count(counterMiddlewarePanic)
+					e.report(nil, slog.LevelError, "context provider panicked; the record went on without its attrs",
+						slog.String("panic", panicText(v)))
+				}
+			}()
+			r.root = append(r.root, p(ctx)...)
+		}()
+	}
+}
+
 // process runs one middleware, recovering a panic, and counts the record
 // as filtered when the middleware drops it.
 func (e *engine) process(ctx context.Context, st stage, r *Record, sink *sinkEntry) (keep bool) {

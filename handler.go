@@ -164,6 +164,9 @@ func (h *Handler) HandleFrom(ctx context.Context, source string, sr slog.Record)
 			}
 		}
 	}
+	if ps := rt.snap.providers; ps != nil && ctx != nil {
+		h.eng.provide(ctx, ps, r)
+	}
 	if prefixed && extra == nil && r.Level < rt.minLevel() {
 		r.free()
 		return nil

@@ -272,3 +272,51 @@ func TestLoggerMiddlewareIsAdditive(t *testing.T) {
 		t.Errorf("middleware ran %q, want %q", ran, want)
 	}
 }
+
+type reqKey struct{}
+
+// TestContextProviders checks that context providers add ambient attrs
+// after the context's own, each its own, and that a panicking one is
+// counted and does not stop the record.
+func TestContextProviders(t *testing.T) {
+	var roots []string
+	probe := loggerjs.MiddlewareFunc(func(_ context.Context, r *loggerjs.Record) bool {
+		var kv []string
+		r.RootAttrs(func(a slog.Attr) bool { kv = append(kv, a.Key+"="+a.Value.String()); return true })
+		roots = append(roots, strings.Join(kv, " "))
+		return true
+	})
+	out := &recSink{}
+	h, root := newTree(t, loggerjs.Config{
+		Sinks:      map[string]loggerjs.Sink{"out": out},
+		Loggers:    []loggerjs.LoggerConfig{{Sinks: []string{"out"}}, {Category: loggerjs.MetaCategory, Sinks: []string{}, ParentSinks: loggerjs.Override}},
+		Middleware: []loggerjs.Middleware{probe},
+		ContextProviders: []func(context.Context) []slog.Attr{
+			func(ctx context.Context) []slog.Attr {
+				if id, ok := ctx.Value(reqKey{}).(string); ok {
+					return []slog.Attr{slog.String("request_id", id)}
+				}
+				return nil
+			},
+			func(context.Context) []slog.Attr { return []slog.Attr{slog.String("region", "eu")} },
+			func(context.Context) []slog.Attr { panic("provider bug") },
+		},
+	})
+	defer h.Close(context.Background())
+	ctx := context.WithValue(context.Background(), reqKey{}, "r-1")
+	ctx = loggerjs.WithContextAttrs(ctx, slog.String("user", "ada"))
+	root.InfoContext(ctx, "served")
+	root.Info("no context")
+	if want := []string{"user=ada request_id=r-1 region=eu", "region=eu"}; !slices.Equal(roots, want) {
+		t.Errorf("root attrs %q, want %q", roots, want)
+	}
+	if len(out.messages()) != 2 {
+		t.Errorf("%d records delivered, want 2", len(out.messages()))
+	}
+	if st := h.Stats(); st.MiddlewarePanics != 2 {
+		t.Errorf("MiddlewarePanics = %d, want 2", st.MiddlewarePanics)
+	}
+	if _, err := loggerjs.NewHandler(loggerjs.Config{ContextProviders: []func(context.Context) []slog.Attr{nil}}); err == nil {
+		t.Error("a nil provider was accepted")
+	}
+}

@@ -1,6 +1,7 @@
 package loggerjs
 
 import (
+	"context"
 	"log/slog"
 	"math"
 	"reflect"
@@ -20,6 +21,7 @@ type snapshot struct {
 	// where meta records go, and none fall back to stderr.
 	metaConfigured bool
 	stackLevel     slog.Leveler // nil: no stacks
+	providers      []func(context.Context) []slog.Attr
 	byName         map[string]*sinkEntry
 	global         []stage
 	redactor       Redactor // nil: none
