@@ -365,12 +365,14 @@ func (e *engine) recoverSink(s *sinkEntry, r *Record) {
 	if p == nil {
 		return
 	}
+	if r.Source == metaSource {
+		e.count(counterMetaLost)
+		return
+	}
 	e.count(counterSinkPanic)
 	s.stats.panics.Add(1)
-	if r.Source != metaSource {
-		e.report(s, slog.LevelError, "sink panicked; the record was lost to it",
-			append([]slog.Attr{slog.String("sink", s.name), slog.String("panic", panicText(p))}, failedRecordAttrs(r)...)...)
-	}
+	e.report(s, slog.LevelError, "sink panicked; the record was lost to it",
+		append([]slog.Attr{slog.String("sink", s.name), slog.String("panic", panicText(p))}, failedRecordAttrs(r)...)...)
 }
 
 // failedRecordAttrs identify a record a sink failed to take: its level,
@@ -385,6 +387,11 @@ func failedRecordAttrs(r *Record) []slog.Attr {
 
 func (e *engine) sinkError(s *sinkEntry, r *Record, err error) {
 	msg := "sink write failed; the record was lost to it"
+	if r.Source == metaSource {
+		// A meta record about a loss that is counted already.
+		e.count(counterMetaLost)
+		return
+	}
 	if errors.Is(err, ErrClosed) {
 		e.count(counterWriteAfterClose)
 		s.stats.afterClose.Add(1)
@@ -393,9 +400,7 @@ func (e *engine) sinkError(s *sinkEntry, r *Record, err error) {
 		e.count(counterSinkError)
 		s.stats.errors.Add(1)
 	}
-	if r.Source != metaSource {
-		e.report(s, slog.LevelError, msg, append([]slog.Attr{slog.String("sink", s.name), slog.Any("error", err)}, failedRecordAttrs(r)...)...)
-	}
+	e.report(s, slog.LevelError, msg, append([]slog.Attr{slog.String("sink", s.name), slog.Any("error", err)}, failedRecordAttrs(r)...)...)
 }
 
 // flush flushes every sink of the current configuration. It returns an

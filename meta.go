@@ -50,6 +50,10 @@ type MetaStats struct {
 	// Override). The losses they would have reported are still counted
 	// above.
 	MetaSilenced uint64
+	// MetaLost counts meta records that a sink failed to take (an error,
+	// a panic, a write after close). They are not in Lost, which counts
+	// the records the application logged; the losses they reported are.
+	MetaLost uint64
 	// BridgeDrops counts records a bridge from another logging library
 	// (RedirectStdLog, the zap, zerolog and logrus bridges) dropped: those
 	// a sink logged through that library from inside the bridge (the
@@ -131,6 +135,7 @@ const (
 	counterAfterShutdown
 	counterMetaSilenced
 	counterBridgeDrop
+	counterMetaLost
 	numCounters
 )
 
@@ -150,6 +155,7 @@ func (c *counterSet) stats() MetaStats {
 		AfterShutdown:        c[counterAfterShutdown].Load(),
 		MetaSilenced:         c[counterMetaSilenced].Load(),
 		BridgeDrops:          c[counterBridgeDrop].Load(),
+		MetaLost:             c[counterMetaLost].Load(),
 	}
 }
 

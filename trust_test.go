@@ -364,3 +364,22 @@ func TestInitRecordReachesConfigure(t *testing.T) {
 		t.Errorf("child printed %q", got)
 	}
 }
+
+// TestMetaRecordLossNotInLost checks that a meta record a sink fails to
+// take is counted as MetaLost, apart from the application's records.
+func TestMetaRecordLossNotInLost(t *testing.T) {
+	meta := &recSink{}
+	h, root := newTree(t, loggerjs.Config{
+		Sinks: map[string]loggerjs.Sink{"bad": &orderSink{name: "bad", fail: true}, "meta": meta},
+		Loggers: []loggerjs.LoggerConfig{
+			{Sinks: []string{"bad"}},
+			{Category: loggerjs.MetaCategory, Sinks: []string{"meta"}, ParentSinks: loggerjs.Override},
+		},
+	})
+	defer h.Close(context.Background())
+	_ = meta.Close(context.Background())
+	root.Info("lost to bad")
+	if st := h.Stats(); st.Lost() != 1 || st.MetaLost != 1 || st.WriteAfterClose != 0 {
+		t.Errorf("Lost %d, MetaLost %d, WriteAfterClose %d; want 1, 1, 0", st.Lost(), st.MetaLost, st.WriteAfterClose)
+	}
+}
