@@ -18,11 +18,12 @@ const (
 	// maps, slices, arrays and structs within each other. A group or
 	// container maxDepth levels down is written as markerTooDeep.
 	maxDepth = 100
-	// maxValues bounds the work of one record (or of one logger's bound
-	// attrs, encoded once): the attrs visited, groups' included, plus the
-	// elements visited within values. Past it, the value being written
-	// becomes markerTooMany and the record's remaining attrs are left
-	// out.
+	// maxValues bounds the work of each attr a record (or a logger's
+	// bound scope) holds at its own level: the attrs visited within it,
+	// through groups and LogValuers, plus the elements visited within
+	// its values. Past it, the value being written becomes markerTooMany
+	// and the rest of that attr is left out; the record's next attr
+	// starts afresh.
 	maxValues = 100_000
 )
 
@@ -39,18 +40,21 @@ const (
 	markerInvalidJSON = "!ERROR: MarshalJSON output is not valid JSON after redaction"
 )
 
-// bounds counts the depth and the work of one record as a codec writes
-// it. The zero value is a record not yet begun.
+// bounds counts the depth and the work of the attr a codec is writing.
+// The zero value is a record not yet begun.
 type bounds struct {
 	depth int  // groups open below the record's own level
-	used  int  // attrs and values visited
+	used  int  // attrs and values visited since the last attr at depth 0
 	spent bool // the work ran out and its marker was written
 }
 
-// next counts one attr. It returns false when the record's work has run
-// out; first is then true the first time only, when the codec writes the
-// marker in the attr's place.
+// next counts one attr. It returns false when the work of the attr at the
+// record's level that holds it has run out; first is then true the first
+// time only, when the codec writes the marker in the attr's place.
 func (b *bounds) next() (ok, first bool) {
+	if b.depth == 0 {
+		b.used, b.spent = 0, false
+	}
 	b.used++
 	if b.used <= maxValues {
 		return true, false
