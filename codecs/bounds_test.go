@@ -280,10 +280,10 @@ type (
 	wrapsString struct{ Inner secretString }
 )
 
-func (secretJSON) MarshalJSON() ([]byte, error)  { return []byte(`{"password":"hunter2","a":1}`), nil }
-func (secretText) MarshalText() ([]byte, error)  { return []byte("password=hunter2"), nil }
-func (s secretString) String() string            { return "token=hunter2" }
-func (e *secretErr) Error() string               { return e.Op + ": password=hunter2" }
+func (secretJSON) MarshalJSON() ([]byte, error) { return []byte(`{"password":"hunter2","a":1}`), nil }
+func (secretText) MarshalText() ([]byte, error) { return []byte("password=hunter2"), nil }
+func (s secretString) String() string           { return "token=hunter2" }
+func (e *secretErr) Error() string              { return e.Op + ": password=hunter2" }
 func (badJSONAfterRedact) MarshalJSON() ([]byte, error) {
 	return []byte(`{"a":"password=hunter2"}`), nil
 }
