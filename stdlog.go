@@ -281,6 +281,12 @@ func callerOutside(pcs []uintptr, prefix string) uintptr {
 	}
 }
 
+// CountBridgeDrop counts a record that a bridge from another logging
+// library dropped (MetaStats.BridgeDrops): one that a sink logged through
+// that library from inside the bridge, which cuts the loop, or one the
+// bridge had no room for. Bridges call it; it is safe for concurrent use.
+func (h *Handler) CountBridgeDrop() { countBridgeDrop(h) }
+
 // countBridgeDrop counts a record a bridge dropped: one a sink made
 // from inside the bridge, or one its queue had no room for.
 func countBridgeDrop(h *Handler) {
