@@ -250,9 +250,9 @@ func (p *pipeline) count(stat int, n int, attrs ...slog.Attr) {
 
 // reportDrop reports a loss of n records counted under stat, at Error,
 // once per event: one meta record for a batch, whatever its size. Records
-// that were queued are counted before they are resolved, so that a
-// Flush that sees them resolved also sees them in SinkStats, and
-// reported after.
+// that were queued are counted and reported before they are resolved,
+// so that a Flush that sees them resolved also sees them in SinkStats and
+// on the meta logger.
 func (p *pipeline) reportDrop(stat int, n int, attrs ...slog.Attr) {
 	if n <= 0 {
 		return
@@ -508,6 +508,9 @@ func (p *pipeline) deliver(batch []Entry) {
 	}
 	if lost > 0 {
 		p.stats[lostStat].Add(int64(lost))
+		// Reported before the batch counts as resolved, so that a Flush
+		// that sees it resolved has seen its report made too.
+		p.reportDrop(lostStat, lost, detail...)
 	}
 	p.mu.Lock()
 	p.inflight -= n
@@ -517,7 +520,6 @@ func (p *pipeline) deliver(batch []Entry) {
 	}
 	p.wakeLocked()
 	p.mu.Unlock()
-	p.reportDrop(lostStat, lost, detail...)
 }
 
 // attempts ships batch until it is delivered or must be dropped, and says
