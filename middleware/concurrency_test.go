@@ -15,8 +15,8 @@ import (
 func TestConcurrentCountsAddUp(t *testing.T) {
 	clock := newFakeClock()
 	s := middleware.Sample(0.5, nil) // the math/rand/v2 source, shared by no one
-	l := middleware.RateLimit(10, 10, &middleware.RateLimitOptions{Now: clock.Now, MaxKeys: 4})
-	d := middleware.Dedupe(time.Second, &middleware.DedupeOptions{Now: clock.Now, MaxKeys: 8, Attrs: []string{"i"}})
+	l := must(middleware.RateLimit(10, 10, &middleware.RateLimitOptions{Now: clock.Now, MaxKeys: 4}))(t)
+	d := must(middleware.Dedupe(time.Second, &middleware.DedupeOptions{Now: clock.Now, MaxKeys: 8, Attrs: []string{"i"}}))(t)
 	logger, mem := pipeline(t, d, l, s)
 	const goroutines, each = 16, 200
 	var wg sync.WaitGroup

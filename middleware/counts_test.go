@@ -133,7 +133,7 @@ func TestSampleByKeyKeepsWholeRequests(t *testing.T) {
 func TestRateLimitExactCounts(t *testing.T) {
 	clock := newFakeClock()
 	// 2 a second, burst 5.
-	l := middleware.RateLimit(2, 5, &middleware.RateLimitOptions{Now: clock.Now})
+	l := must(middleware.RateLimit(2, 5, &middleware.RateLimitOptions{Now: clock.Now}))(t)
 	logger, mem := pipeline(t, l)
 	for range 20 {
 		logger.Info("burst")
@@ -182,7 +182,7 @@ func TestRateLimitSummaryRecordAndBoundedKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	logger := slog.New(h)
-	l := middleware.RateLimit(1, 1, &middleware.RateLimitOptions{Now: clock.Now, Summary: logger, Key: "user", MaxKeys: 3})
+	l := must(middleware.RateLimit(1, 1, &middleware.RateLimitOptions{Now: clock.Now, Summary: logger, Key: "user", MaxKeys: 3}))(t)
 	if err := h.Configure(loggerjs.Config{
 		Sinks:      map[string]loggerjs.Sink{"mem": mem},
 		Loggers:    []loggerjs.LoggerConfig{{Sinks: []string{"mem"}}},
@@ -208,6 +208,18 @@ func TestRateLimitSummaryRecordAndBoundedKeys(t *testing.T) {
 	}
 }
 
+// must returns v, failing the test when err is not nil:
+// must(middleware.RateLimit(...))(t).
+func must[T any](v T, err error) func(testing.TB) T {
+	return func(t testing.TB) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}
+
 func equalStrings(a, b []string) bool {
 	if len(a) != len(b) {
 		return false
@@ -222,7 +234,7 @@ func equalStrings(a, b []string) bool {
 
 func TestDedupeExactCounts(t *testing.T) {
 	clock := newFakeClock()
-	d := middleware.Dedupe(time.Second, &middleware.DedupeOptions{Now: clock.Now, Attrs: []string{"host"}})
+	d := must(middleware.Dedupe(time.Second, &middleware.DedupeOptions{Now: clock.Now, Attrs: []string{"host"}}))(t)
 	logger, mem := pipeline(t, d)
 	for range 10 {
 		logger.Warn("disk full", "host", "a", "free", 0)
@@ -254,7 +266,7 @@ func TestDedupeSummaryLogger(t *testing.T) {
 		t.Fatal(err)
 	}
 	logger := slog.New(h)
-	d := middleware.Dedupe(time.Minute, &middleware.DedupeOptions{Now: clock.Now, Summary: logger})
+	d := must(middleware.Dedupe(time.Minute, &middleware.DedupeOptions{Now: clock.Now, Summary: logger}))(t)
 	if err := h.Configure(loggerjs.Config{
 		Sinks:      map[string]loggerjs.Sink{"mem": mem},
 		Loggers:    []loggerjs.LoggerConfig{{Sinks: []string{"mem"}}},

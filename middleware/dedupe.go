@@ -18,7 +18,8 @@ type DedupeOptions struct {
 	// besides its level, category and message.
 	Attrs []string
 	// MaxKeys bounds the number of fingerprints remembered; the least
-	// recently seen is forgotten past it. Zero means 10000.
+	// recently seen is forgotten past it. Zero means 10000; it may not be
+	// negative.
 	MaxKeys int
 	// Summary, if set, receives a record at the level of the repeated
 	// record, "repeated N times", when a burst ends: when the
@@ -31,7 +32,11 @@ type DedupeOptions struct {
 }
 
 // Deduper collapses bursts of identical records. It is safe for
-// concurrent use; Dropped counts what it dropped.
+// concurrent use; Dropped counts what it dropped, and the handler counts
+// those records as filtered.
+//
+// It implements loggerjs.MiddlewareCloser: when a Configure swap drops it,
+// or at Shutdown, Close logs the summaries of the bursts still open.
 type Deduper struct {
 	window  time.Duration
 	attrs   []string
@@ -43,7 +48,10 @@ type Deduper struct {
 	drops atomic.Uint64
 }
 
-var _ loggerjs.Middleware = (*Deduper)(nil)
+var (
+	_ loggerjs.Middleware       = (*Deduper)(nil)
+	_ loggerjs.MiddlewareCloser = (*Deduper)(nil)
+)
 
 type burst struct {
 	start    time.Time
@@ -61,11 +69,22 @@ const RepeatedKey = "repeated"
 // records through and drops the copies that follow within window of it.
 // Records are identical when their level, category, message and the
 // values of the chosen attrs are. The count of each burst is reported as
-// the options say.
-func Dedupe(window time.Duration, opts *DedupeOptions) *Deduper {
+// the options say. window must be positive.
+func Dedupe(window time.Duration, opts *DedupeOptions) (*Deduper, error) {
+	if window <= 0 {
+		return nil, optionError("Dedupe window", window, "must be positive")
+	}
 	d := &Deduper{window: window, now: time.Now}
-	maxKeys := 10000
+	maxKeys := defaultMaxKeys
 	if opts != nil {
+		for i, a := range opts.Attrs {
+			if a == "" {
+				return nil, optionError("DedupeOptions.Attrs["+strconv.Itoa(i)+"]", `""`, "an attr needs a key")
+			}
+		}
+		if opts.MaxKeys < 0 {
+			return nil, optionError("DedupeOptions.MaxKeys", opts.MaxKeys, "may not be negative")
+		}
 		d.attrs = append([]string(nil), opts.Attrs...)
 		d.summary = opts.Summary
 		if opts.MaxKeys > 0 {
@@ -76,7 +95,7 @@ func Dedupe(window time.Duration, opts *DedupeOptions) *Deduper {
 		}
 	}
 	d.seen = newLRU[uint64, *burst](maxKeys)
-	return d
+	return d, nil
 }
 
 // Process lets r through or drops it as a repeat.
@@ -154,6 +173,15 @@ func (d *Deduper) Flush(ctx context.Context) {
 	d.seen = newLRU[uint64, *burst](d.seen.max)
 	d.mu.Unlock()
 	emitSummaries(ctx, d.summary, summaries)
+}
+
+// Close ends every burst, as Flush does. The handler calls it when a
+// Configure swap drops the Deduper and at Shutdown; the repeats it
+// dropped are counted already, so without a Summary logger it only
+// forgets them.
+func (d *Deduper) Close(ctx context.Context) error {
+	d.Flush(ctx)
+	return nil
 }
 
 // Dropped returns the number of repeats dropped.

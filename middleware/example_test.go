@@ -73,7 +73,10 @@ func ExampleSample() {
 
 func ExampleRateLimit() {
 	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	l := middleware.RateLimit(1, 2, &middleware.RateLimitOptions{Now: func() time.Time { return clock }})
+	l, err := middleware.RateLimit(1, 2, &middleware.RateLimitOptions{Now: func() time.Time { return clock }})
+	if err != nil {
+		panic(err)
+	}
 	logger := stdout(loggerjs.Config{Middleware: []loggerjs.Middleware{l}})
 	for range 5 {
 		logger.Warn("queue full")
@@ -88,7 +91,10 @@ func ExampleRateLimit() {
 
 func ExampleDedupe() {
 	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	d := middleware.Dedupe(time.Second, &middleware.DedupeOptions{Now: func() time.Time { return clock }})
+	d, err := middleware.Dedupe(time.Second, &middleware.DedupeOptions{Now: func() time.Time { return clock }})
+	if err != nil {
+		panic(err)
+	}
 	logger := stdout(loggerjs.Config{Middleware: []loggerjs.Middleware{d}})
 	for range 4 {
 		logger.Error("connection refused")
@@ -101,7 +107,10 @@ func ExampleDedupe() {
 }
 
 func ExampleFingersCrossed() {
-	fc := middleware.FingersCrossed(sinks.Stdout(codecs.JSON(&codecs.JSONOptions{ReplaceAttr: noTime})), nil)
+	fc, err := middleware.FingersCrossed(sinks.Stdout(codecs.JSON(&codecs.JSONOptions{ReplaceAttr: noTime})), nil)
+	if err != nil {
+		panic(err)
+	}
 	logger, _ := loggerjs.New(loggerjs.Config{
 		Sinks:   map[string]loggerjs.Sink{"fc": fc},
 		Loggers: []loggerjs.LoggerConfig{{Sinks: []string{"fc"}, Level: slog.LevelDebug}},

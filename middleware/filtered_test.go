@@ -37,13 +37,13 @@ func TestFilteredAccounting(t *testing.T) {
 	var seq uint64
 	random := func() uint64 { seq += 1 << 62; return seq } // below, above, below, above the half
 	direct, held := &countSink{}, &countSink{}
-	fc := middleware.FingersCrossed(held, &middleware.FingersCrossedOptions{Capacity: 4})
+	fc := must(middleware.FingersCrossed(held, &middleware.FingersCrossedOptions{Capacity: 4}))(t)
 	h, err := loggerjs.NewHandler(loggerjs.Config{
 		Sinks: map[string]loggerjs.Sink{"direct": direct, "fc": fc},
 		Loggers: []loggerjs.LoggerConfig{
 			{Category: []string{"sampled"}, Sinks: []string{"direct"}, Middleware: []loggerjs.Middleware{middleware.Sample(0.5, &middleware.SampleOptions{Random: random})}},
-			{Category: []string{"limited"}, Sinks: []string{"direct"}, Middleware: []loggerjs.Middleware{middleware.RateLimit(1, 3, &middleware.RateLimitOptions{Now: clock})}},
-			{Category: []string{"deduped"}, Sinks: []string{"direct"}, Middleware: []loggerjs.Middleware{middleware.Dedupe(time.Minute, &middleware.DedupeOptions{Now: clock})}},
+			{Category: []string{"limited"}, Sinks: []string{"direct"}, Middleware: []loggerjs.Middleware{must(middleware.RateLimit(1, 3, &middleware.RateLimitOptions{Now: clock}))(t)}},
+			{Category: []string{"deduped"}, Sinks: []string{"direct"}, Middleware: []loggerjs.Middleware{must(middleware.Dedupe(time.Minute, &middleware.DedupeOptions{Now: clock}))(t)}},
 			{Category: []string{"user"}, Sinks: []string{"direct"}, Middleware: []loggerjs.Middleware{
 				loggerjs.Named("odd-only", loggerjs.MiddlewareFunc(func(_ context.Context, r *loggerjs.Record) bool { return r.Message() != "even" })),
 			}},

@@ -15,7 +15,7 @@ import (
 func fcLogger(t *testing.T, opts *middleware.FingersCrossedOptions) (*slog.Logger, *middleware.FingersCrossedSink, *sinks.MemorySink) {
 	t.Helper()
 	mem := sinks.Memory()
-	fc := middleware.FingersCrossed(mem, opts)
+	fc := must(middleware.FingersCrossed(mem, opts))(t)
 	logger, err := loggerjs.New(loggerjs.Config{
 		Sinks:   map[string]loggerjs.Sink{"fc": fc},
 		Loggers: []loggerjs.LoggerConfig{{Sinks: []string{"fc"}, Level: slog.LevelDebug}},
@@ -93,7 +93,9 @@ func TestFingersCrossedRequestIsolation(t *testing.T) {
 }
 
 func TestFingersCrossedRingAndCategories(t *testing.T) {
-	logger, fc, mem := fcLogger(t, &middleware.FingersCrossedOptions{Capacity: 3, Trigger: slog.LevelWarn})
+	logger, fc, mem := fcLogger(t, &middleware.FingersCrossedOptions{
+		Capacity: 3, Trigger: slog.LevelWarn, Isolation: middleware.IsolateCategory, AfterTrigger: middleware.HoldAgain,
+	})
 	db := loggerjs.Child(logger, "db")
 	web := loggerjs.Child(logger, "web")
 	for i := range 5 {

@@ -44,6 +44,23 @@ func (l *lru[K, V]) add(k K, v V) (added, evicted *lruEntry[K, V]) {
 
 func (l *lru[K, V]) len() int { return len(l.m) }
 
+// oldest returns the least recently used entry, or nil.
+func (l *lru[K, V]) oldest() *lruEntry[K, V] { return l.tail }
+
+// remove deletes e, which must be in l.
+func (l *lru[K, V]) remove(e *lruEntry[K, V]) {
+	l.unlink(e)
+	delete(l.m, e.key)
+}
+
+// touch marks e, which must be in l, as the most recently used.
+func (l *lru[K, V]) touch(e *lruEntry[K, V]) {
+	if e != l.head {
+		l.unlink(e)
+		l.pushFront(e)
+	}
+}
+
 // each calls f on every entry, most recent first.
 func (l *lru[K, V]) each(f func(*lruEntry[K, V])) {
 	for e := l.head; e != nil; e = e.next {
