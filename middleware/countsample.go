@@ -93,7 +93,10 @@ func FirstThenEvery(first, thereafter int, tick time.Duration, opts *CountSample
 		return nil, optionError("FirstThenEvery tick", tick, "must be positive")
 	}
 	s := &CountSampler{rule: firstThenEvery, first: uint64(first), every: uint64(thereafter), period: tick}
-	return s, s.init(opts, ByLevel|ByMessage)
+	if err := s.init(opts, ByLevel|ByMessage); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // EveryNth returns middleware that keeps the 1st, (n+1)th, (2n+1)th …
@@ -105,7 +108,10 @@ func EveryNth(n int, opts *CountSampleOptions) (*CountSampler, error) {
 		return nil, optionError("EveryNth n", n, "must be at least 1")
 	}
 	s := &CountSampler{rule: everyNth, first: uint64(n)}
-	return s, s.init(opts, SharedKey)
+	if err := s.init(opts, SharedKey); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // Burst returns middleware that keeps the first burst records of each
@@ -124,7 +130,10 @@ func Burst(burst int, period time.Duration, next loggerjs.Middleware, opts *Coun
 		return nil, optionError("Burst period", period, "must be positive")
 	}
 	s := &CountSampler{rule: burstThenNext, first: uint64(burst), period: period, next: next}
-	return s, s.init(opts, SharedKey)
+	if err := s.init(opts, SharedKey); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 func (s *CountSampler) init(opts *CountSampleOptions, defKey KeyFields) error {

@@ -135,7 +135,10 @@ func RateLimit(perSecond float64, burst int, opts *RateLimitOptions) (*RateLimit
 		return nil, optionError("RateLimit burst", burst, "must be at least 1")
 	}
 	l := &RateLimiter{alg: tokenBucket, rate: perSecond, burst: float64(burst)}
-	return l, l.init(opts, ByCategory|ByLevel|BySource)
+	if err := l.init(opts, ByCategory|ByLevel|BySource); err != nil {
+		return nil, err
+	}
+	return l, nil
 }
 
 // RateLimitFixedWindow returns middleware that lets through limit records
@@ -166,7 +169,10 @@ func newWindowLimit(alg limitAlgorithm, name string, limit int, window time.Dura
 		return nil, optionError(name+" window", window, "must be positive")
 	}
 	l := &RateLimiter{alg: alg, limit: limit, window: window}
-	return l, l.init(opts, ByCategory|ByLevel|ByMessage)
+	if err := l.init(opts, ByCategory|ByLevel|ByMessage); err != nil {
+		return nil, err
+	}
+	return l, nil
 }
 
 func (l *RateLimiter) init(opts *RateLimitOptions, defKey KeyFields) error {
