@@ -1,11 +1,13 @@
 package middleware_test
 
 import (
+	"context"
 	"log/slog"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/loggerjs/loggerjs"
 	"github.com/loggerjs/loggerjs/middleware"
 )
 
@@ -86,5 +88,56 @@ func TestFromSlogConcurrent(t *testing.T) {
 		if len(r.Scope.Groups()) != 1 || r.Scope.Groups()[0] != "w" {
 			t.Fatalf("scope lost its group: %v", r.Scope.Groups())
 		}
+	}
+}
+
+// TestConcurrentNewModes logs from many goroutines through the window
+// rate limits, the counting samplers and a context-isolated
+// FingersCrossed at once (run with -race): what each passes plus what it
+// drops is what it saw, and every record the fingers-crossed sink got is
+// written, held or discarded.
+func TestConcurrentNewModes(t *testing.T) {
+	clock := newFakeClock()
+	fixed := must(middleware.RateLimitFixedWindow(5, time.Second, &middleware.RateLimitOptions{Now: clock.Now, MaxKeys: 3, Key: "g"}))(t)
+	sliding := must(middleware.RateLimitSlidingWindow(50, time.Second, &middleware.RateLimitOptions{Now: clock.Now}))(t)
+	zapLike := must(middleware.FirstThenEvery(3, 2, time.Second, &middleware.CountSampleOptions{Now: clock.Now, Key: "g", MaxKeys: 4}))(t)
+	rec := &recSink{}
+	fc := must(middleware.FingersCrossed(rec, &middleware.FingersCrossedOptions{
+		Capacity: 4, ContextKeys: []string{"g"}, MaxBuffers: 5, TTL: 300 * time.Millisecond, Now: clock.Now,
+		Isolation: middleware.IsolateDescendants,
+	}))(t)
+	h, logger := tree(t, map[string]loggerjs.Sink{"fc": fc}, zapLike, fixed, sliding)
+	const goroutines, each = 16, 200
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Go(func() {
+			l := loggerjs.Child(logger, "app", []string{"a", "b", "c"}[g%3])
+			for i := range each {
+				level := slog.LevelDebug
+				if i%37 == 0 {
+					level = slog.LevelError
+				}
+				l.Log(context.Background(), level, "tick", "g", g)
+				if i%50 == 0 {
+					clock.Advance(100 * time.Millisecond)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	total := uint64(goroutines * each)
+	if zapLike.Kept()+zapLike.Dropped() != total {
+		t.Errorf("sampler saw %d, want %d", zapLike.Kept()+zapLike.Dropped(), total)
+	}
+	if fixed.Passed()+fixed.Suppressed() != zapLike.Kept() || sliding.Passed()+sliding.Suppressed() != fixed.Passed() {
+		t.Errorf("chain: sampler kept %d, fixed saw %d and passed %d, sliding saw %d",
+			zapLike.Kept(), fixed.Passed()+fixed.Suppressed(), fixed.Passed(), sliding.Passed()+sliding.Suppressed())
+	}
+	if err := h.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	st := fc.SinkStats()
+	if got := uint64(rec.len()) + uint64(st["filtered_discarded"]); got != sliding.Passed() || st["held"] != 0 {
+		t.Errorf("fingers-crossed wrote %d + discarded %d, got %d; held %d", rec.len(), st["filtered_discarded"], sliding.Passed(), st["held"])
 	}
 }

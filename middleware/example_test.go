@@ -215,3 +215,119 @@ func ExampleToSlog() {
 	// Output:
 	// {"level":"INFO","msg":"role granted","type":"audit"}
 }
+
+func ExampleFingersCrossedOptions() {
+	// LogTape's isolateByContext: each request is held on its own and
+	// released by its own error; Info passes straight through.
+	fc, err := middleware.FingersCrossed(sinks.Stdout(codecs.JSON(&codecs.JSONOptions{ReplaceAttr: noTime})), &middleware.FingersCrossedOptions{
+		Capacity:    100,
+		BufferLevel: slog.LevelDebug,
+		ContextKeys: []string{"request_id"},
+		MaxBuffers:  10000,
+		TTL:         5 * time.Minute,
+	})
+	if err != nil {
+		panic(err)
+	}
+	logger, _ := loggerjs.New(loggerjs.Config{
+		Sinks:   map[string]loggerjs.Sink{"fc": fc},
+		Loggers: []loggerjs.LoggerConfig{{Sinks: []string{"fc"}, Level: slog.LevelDebug}},
+	})
+	r1 := contextx.With(context.Background(), slog.String("request_id", "r1"))
+	r2 := contextx.With(context.Background(), slog.String("request_id", "r2"))
+	logger.DebugContext(r1, "cache miss")
+	logger.DebugContext(r2, "cache hit")
+	logger.InfoContext(r2, "served")
+	logger.ErrorContext(r1, "query failed")
+	// Output:
+	// {"level":"INFO","msg":"served","request_id":"r2"}
+	// {"level":"DEBUG","msg":"cache miss","request_id":"r1"}
+	// {"level":"ERROR","msg":"query failed","request_id":"r1"}
+}
+
+func ExampleRateLimitFixedWindow() {
+	// LogTape's getThrottlingFilter: 2 records per second per (category,
+	// level, message), and a summary when suppression ends.
+	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	h, _ := loggerjs.NewHandler(loggerjs.Config{})
+	logger := slog.New(h)
+	l, err := middleware.RateLimitFixedWindow(2, time.Second, &middleware.RateLimitOptions{
+		Summary: logger,
+		Now:     func() time.Time { return clock },
+	})
+	if err != nil {
+		panic(err)
+	}
+	_ = h.Configure(loggerjs.Config{
+		Sinks:      map[string]loggerjs.Sink{"out": sinks.Stdout(codecs.JSON(&codecs.JSONOptions{ReplaceAttr: noTime}))},
+		Loggers:    []loggerjs.LoggerConfig{{Sinks: []string{"out"}}},
+		Middleware: []loggerjs.Middleware{l},
+	})
+	for i := range 5 {
+		logger.Warn("retrying", "attempt", i)
+	}
+	clock = clock.Add(time.Second)
+	logger.Warn("retrying", "attempt", 5)
+	// Output:
+	// {"level":"WARN","msg":"retrying","attempt":0}
+	// {"level":"WARN","msg":"retrying","attempt":1}
+	// {"level":"WARN","msg":"suppressed 3 records","key":{"category":"","level":"WARN","message":"retrying"},"allowed":2,"suppressed":3,"window_start":"2026-01-01T00:00:00Z","window_end":"2026-01-01T00:00:01Z","reason":"window"}
+	// {"level":"WARN","msg":"retrying","attempt":5}
+}
+
+func ExampleFirstThenEvery() {
+	// zap's sampler: per level and message, the first 2 records of each
+	// second, then every 3rd.
+	clock := func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
+	s, err := middleware.FirstThenEvery(2, 3, time.Second, &middleware.CountSampleOptions{Now: clock})
+	if err != nil {
+		panic(err)
+	}
+	logger := stdout(loggerjs.Config{Middleware: []loggerjs.Middleware{s}})
+	for i := 1; i <= 8; i++ {
+		logger.Info("tick", "n", i)
+	}
+	fmt.Println("kept:", s.Kept(), "dropped:", s.Dropped())
+	// Output:
+	// {"level":"INFO","msg":"tick","n":1}
+	// {"level":"INFO","msg":"tick","n":2}
+	// {"level":"INFO","msg":"tick","n":5}
+	// {"level":"INFO","msg":"tick","n":8}
+	// kept: 4 dropped: 4
+}
+
+func ExampleBurst() {
+	// zerolog's BurstSampler with a BasicSampler after the burst: 2
+	// records a minute, then every 3rd.
+	every3, err := middleware.EveryNth(3, nil)
+	if err != nil {
+		panic(err)
+	}
+	clock := func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
+	s, err := middleware.Burst(2, time.Minute, every3, &middleware.CountSampleOptions{Now: clock})
+	if err != nil {
+		panic(err)
+	}
+	logger := stdout(loggerjs.Config{Middleware: []loggerjs.Middleware{s}})
+	for i := 1; i <= 7; i++ {
+		logger.Info("event", "n", i)
+	}
+	// Output:
+	// {"level":"INFO","msg":"event","n":1}
+	// {"level":"INFO","msg":"event","n":2}
+	// {"level":"INFO","msg":"event","n":3}
+	// {"level":"INFO","msg":"event","n":6}
+}
+
+func ExampleMinLevel() {
+	// One sink at Warn while the route carries Debug.
+	out := sinks.Stdout(codecs.JSON(&codecs.JSONOptions{ReplaceAttr: noTime}))
+	logger, _ := loggerjs.New(loggerjs.Config{
+		Sinks:   map[string]loggerjs.Sink{"alerts": loggerjs.WithMiddleware(out, middleware.MinLevel(slog.LevelWarn))},
+		Loggers: []loggerjs.LoggerConfig{{Sinks: []string{"alerts"}, Level: slog.LevelDebug}},
+	})
+	logger.Debug("detail")
+	logger.Warn("disk almost full")
+	// Output:
+	// {"level":"WARN","msg":"disk almost full"}
+}
