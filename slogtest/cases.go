@@ -605,10 +605,10 @@ func valuesReadable(s *suiteT) {
 		{"dur", "a duration of 1.5s", readsAsDuration},
 		{"when", "a time, 2024-03-10T15:04:05.123456789+05:30", func(v any) bool { return readsAsTime(v, when) }},
 		{"point", "a struct, point{X: 1, Y: 2}", func(v any) bool {
-			return readsAsComposite(v, map[string]any{"X": 1, "Y": 2}, fmt.Sprint(point{1, 2}), fmt.Sprintf("%+v", point{1, 2}))
+			return readsAsComposite(v, point{1, 2}, map[string]any{"X": 1, "Y": 2}, fmt.Sprint(point{1, 2}), fmt.Sprintf("%+v", point{1, 2}))
 		}},
 		{"m", `a map, map[string]int{"a": 1, "b": 2}`, func(v any) bool {
-			return readsAsComposite(v, map[string]any{"a": 1, "b": 2}, fmt.Sprint(map[string]int{"a": 1, "b": 2}))
+			return readsAsComposite(v, map[string]int{"a": 1, "b": 2}, map[string]any{"a": 1, "b": 2}, fmt.Sprint(map[string]int{"a": 1, "b": 2}))
 		}},
 		{"nil", "nil", readsAsNil},
 	}
@@ -694,9 +694,13 @@ func readsAsTime(v any, want time.Time) bool {
 	return false
 }
 
-// readsAsComposite reports whether v is a map holding fields, or text
-// that is one of texts or JSON of such a map.
-func readsAsComposite(v any, fields map[string]any, texts ...string) bool {
+// readsAsComposite reports whether v is the value logged (from a
+// handler that keeps values), a map holding fields, or text that is one of
+// texts or JSON of such a map.
+func readsAsComposite(v, logged any, fields map[string]any, texts ...string) bool {
+	if reflect.DeepEqual(v, logged) {
+		return true
+	}
 	if m, ok := v.(map[string]any); ok {
 		return sameValue(m, fields)
 	}

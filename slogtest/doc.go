@@ -8,7 +8,7 @@
 // Run it from a test of your own handler:
 //
 //	func TestHandler(t *testing.T) {
-//		slogtest.RunWriter(t, func(w io.Writer) slog.Handler {
+//		slogtest.RunWriter(t, func(t *testing.T, w io.Writer) slog.Handler {
 //			return myhandler.New(w)
 //		}, slogtest.ParseJSON, nil)
 //	}

@@ -76,16 +76,16 @@ func Run(t *testing.T, newHandler func(t *testing.T) slog.Handler, records func(
 }
 
 // RunWriter runs Run over handlers that write to an io.Writer: newHandler
-// returns a handler writing to w, and parse turns everything written to w
+// returns a handler writing to w (and may fail t if it cannot make one), and parse turns everything written to w
 // into records (ParseJSON, ParseLogfmt, ParseOTLPJSON, or a parser of your
 // own for your handler's format). w is safe for concurrent use and keeps
 // every Write whole.
-func RunWriter(t *testing.T, newHandler func(w io.Writer) slog.Handler, parse func(data []byte) ([]map[string]any, error), opts *Options) {
+func RunWriter(t *testing.T, newHandler func(t *testing.T, w io.Writer) slog.Handler, parse func(data []byte) ([]map[string]any, error), opts *Options) {
 	t.Helper()
 	var out *lockedBuffer
 	Run(t, func(t *testing.T) slog.Handler {
 		out = &lockedBuffer{}
-		return newHandler(out)
+		return newHandler(t, out)
 	}, func(t *testing.T) []map[string]any {
 		data := out.bytes()
 		recs, err := parse(data)

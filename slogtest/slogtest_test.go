@@ -16,13 +16,13 @@ import (
 )
 
 func TestJSONHandler(t *testing.T) {
-	slogtest.RunWriter(t, func(w io.Writer) slog.Handler {
+	slogtest.RunWriter(t, func(_ *testing.T, w io.Writer) slog.Handler {
 		return slog.NewJSONHandler(w, nil)
 	}, slogtest.ParseJSON, builtinSkips)
 }
 
 func TestTextHandler(t *testing.T) {
-	slogtest.RunWriter(t, func(w io.Writer) slog.Handler {
+	slogtest.RunWriter(t, func(_ *testing.T, w io.Writer) slog.Handler {
 		return slog.NewTextHandler(w, nil)
 	}, slogtest.ParseLogfmt, builtinSkips)
 }
@@ -74,7 +74,7 @@ func runSubject(t *testing.T, name string) {
 		}, nil)
 		return
 	}
-	slogtest.RunWriter(t, func(w io.Writer) slog.Handler {
+	slogtest.RunWriter(t, func(_ *testing.T, w io.Writer) slog.Handler {
 		h := newRefHandler(w)
 		switch name {
 		case "aliasing":
