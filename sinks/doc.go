@@ -3,15 +3,12 @@
 //
 //	file, err := sinks.File("/var/log/app/app.log", &sinks.FileOptions{MaxSize: 100 << 20, MaxBackups: 10, Compress: true})
 //	if err != nil { ... }
-//	otel, err := sinks.OTLP("http://localhost:4318", nil) // ships to /v1/logs
-//	if err != nil { ... }
 //	cfg := loggerjs.Config{
 //		Sinks: map[string]loggerjs.Sink{
 //			"console": sinks.Console(nil),
 //			"file":    file,
-//			"otel":    otel,
 //		},
-//		Loggers: []loggerjs.LoggerConfig{{Sinks: []string{"console", "file", "otel"}, Level: slog.LevelInfo}},
+//		Loggers: []loggerjs.LoggerConfig{{Sinks: []string{"console", "file"}, Level: slog.LevelInfo}},
 //	}
 //
 // The sinks:
@@ -29,9 +26,14 @@
 //     retries with exponential backoff and full jitter that honour
 //     Retry-After, a retry budget and a circuit breaker with a half-open
 //     probe.
-//   - HTTP is Batch with an HTTP shipper; OTLP and Loki are its presets for
-//     an OpenTelemetry collector and Grafana Loki.
+//   - Handler delivers records to any slog.Handler (tint, otelslog, a
+//     vendor's), with the category, bound scope, context and source kept.
 //   - Memory keeps records for tests.
+//
+// Package sinks links no net/http. The sinks that ship over HTTP (HTTP,
+// and its OTLP and Loki presets) are in package
+// github.com/loggerjs/loggerjs/sinks/remote, built on Batch; the
+// OpenTelemetry SDK and Sentry sinks are in the modules under bridges/.
 //
 // # Every record is accounted for
 //
@@ -71,10 +73,8 @@
 // counts what it could not deliver by then, stops every goroutine the
 // sink started, and may be called twice and concurrently with Write.
 //
-// Constructors check what they are given: HTTP, OTLP and Loki return an
-// error for an endpoint that is not an http or https URL with a host
-// (the SDK's "127.0.0.1:4318" form among them), rather than a sink that
-// drops every record at send time.
+// Constructors check what they are given and return an error naming
+// the option, rather than a sink that drops every record later.
 //
 // # Files, and lumberjack
 //
@@ -117,22 +117,6 @@
 // lost; loggerjs.Shutdown and Handler.Close call Close, and a crash path
 // should call loggerjs.Flush. A buffer write that fails is cut back out
 // of the file and its records counted as dropped_write_error.
-//
-// # HTTP status codes
-//
-// HTTP delivers a batch on 2xx; retries on 408, 429, 502, 503, 504 and on
-// network errors (refused, reset, timed out), waiting at least what
-// Retry-After asks; and drops the batch on any other status, counting it as
-// dropped_rejected. A redirect is not a delivery: Go's client would follow
-// a 301, 302 or 303 with a GET without the body and report the final 2xx.
-// HTTP follows only a 307 or 308 to the same scheme, host and port (with
-// the body sent again); any other redirect drops the batch as
-// dropped_rejected and reports its Location on the meta logger. A 500 is dropped by default, as the OTLP/HTTP
-// specification has it: a 500 is as likely to be a batch that trips a bug
-// in the collector as a passing fault, and retrying it spends the retry
-// budget and holds up the batches behind it. HTTPOptions.Retry500 retries
-// it; the Loki preset sets it, as Loki answers passing ingester failures
-// with 500 and its own clients retry them.
 //
 // Package codecs holds the codecs; package loggerjs the handler that
 // routes records to these sinks and counts what they lose.

@@ -67,6 +67,10 @@ func (e Entry) identity() []slog.Attr {
 	}
 }
 
+// Category returns the dotted category of the entry's record ("app.db"),
+// for protocols that group records by it (OTLP's instrumentation scope).
+func (e Entry) Category() string { return e.cat }
+
 // newEntry starts the entry of r.
 func newEntry(r *loggerjs.Record) Entry {
 	return Entry{Time: r.Time, Level: r.Level, cat: r.CategoryName(), msg: r.Message()}
@@ -543,9 +547,9 @@ func (p *pipeline) attempts(batch []Entry) (outcome, failed, failStat int, detai
 			p.result(probe, true)
 			if part != nil {
 				if part.rejected {
-					return statShipped, part.failed, statDroppedRejected, errDetail(part.err, attempt+1)
+					return statShipped, min(part.failed, len(batch)), statDroppedRejected, errDetail(part.err, attempt+1)
 				}
-				return statShipped, part.failed, p.cfg.failStat, errDetail(part.err, attempt+1)
+				return statShipped, min(part.failed, len(batch)), p.cfg.failStat, errDetail(part.err, attempt+1)
 			}
 			return statShipped, 0, 0, nil
 		}
@@ -559,7 +563,7 @@ func (p *pipeline) attempts(batch []Entry) (outcome, failed, failStat int, detai
 			detail := errDetail(err, attempt+1)
 			var ra reportAttrser
 			if errors.As(err, &ra) {
-				detail = append(detail, ra.reportAttrs()...)
+				detail = append(detail, ra.ReportAttrs()...)
 			}
 			return statDroppedRejected, 0, 0, detail
 		}
@@ -918,9 +922,10 @@ func (r *ring) pop() Entry {
 }
 
 // reportAttrser is an error with attrs of its own for the meta report of
-// the failure, such as the Location of a redirect.
+// the failure, such as the Location of a redirect. A Shipper's error may
+// have a ReportAttrs method to add them.
 type reportAttrser interface {
-	reportAttrs() []slog.Attr
+	ReportAttrs() []slog.Attr
 }
 
 // Errors a Shipper returns to steer the retry loop.
@@ -947,6 +952,14 @@ func (e *retryAfterError) Unwrap() error { return e.err }
 // RetryAfter marks err as retryable no sooner than after d, as an HTTP
 // Retry-After header asks.
 func RetryAfter(err error, d time.Duration) error { return &retryAfterError{err, d} }
+
+// Rejected says that the destination took the batch but refused n of
+// its records, as an OTLP collector's partial success does: Ship returns
+// it instead of nil, and the n records are counted as dropped_rejected
+// and reported with err. n is capped at the batch's length.
+func Rejected(n int, err error) error {
+	return &partialError{failed: max(n, 0), rejected: true, err: err}
+}
 
 // partialError says a shipper delivered all but failed records of a
 // batch; err is the last failure. They count as the pipeline's failStat,

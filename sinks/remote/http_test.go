@@ -1,4 +1,4 @@
-package sinks
+package remote
 
 import (
 	"bytes"
@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/loggerjs/loggerjs"
+	"github.com/loggerjs/loggerjs/sinks"
 )
 
 // fakeCollector is an httptest server that stands in for a log collector.
@@ -100,7 +101,7 @@ func must[T any](v T, err error) T {
 }
 
 func httpOpts(clk *fakeClock) *HTTPOptions {
-	return &HTTPOptions{Batch: BatchOptions{MaxRecords: 5, MaxWait: time.Second, MaxBackoff: time.Second, BaseBackoff: 100 * time.Millisecond, ShipTimeout: 200 * time.Millisecond, Clock: clk}}
+	return &HTTPOptions{Batch: sinks.BatchOptions{MaxRecords: 5, MaxWait: time.Second, MaxBackoff: time.Second, BaseBackoff: 100 * time.Millisecond, ShipTimeout: 200 * time.Millisecond, Clock: clk}}
 }
 
 func logN(s interface {
@@ -196,7 +197,7 @@ func TestHTTPCloseDeadlineWhileCollectorHangs(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
 	c.fail = func(int64, http.ResponseWriter, *http.Request) bool { <-release; return true }
-	s := must(HTTP(c.srv.URL, jsonCodec, &HTTPOptions{Batch: BatchOptions{MaxRecords: 5, ShipTimeout: time.Hour}}))
+	s := must(HTTP(c.srv.URL, jsonCodec, &HTTPOptions{Batch: sinks.BatchOptions{MaxRecords: 5, ShipTimeout: time.Hour}}))
 	logN(s, 0, 12)
 	eventually(t, "a request hanging", func() bool { return c.requests.Load() == 1 })
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
@@ -242,7 +243,7 @@ func TestHTTPCollectorGoneThenBackBreaker(t *testing.T) {
 	addr := c.srv.Listener.Addr().String()
 	// MaxWait never passes on clk: each Flush ships the one record
 	// written before it, so the loss it reports is that record's.
-	s := must(HTTP(c.srv.URL, jsonCodec, &HTTPOptions{Batch: BatchOptions{
+	s := must(HTTP(c.srv.URL, jsonCodec, &HTTPOptions{Batch: sinks.BatchOptions{
 		MaxRecords: 100, MaxRetries: -1, BreakerFailures: 3, BreakerCooldown: 30 * time.Second,
 		ShipTimeout: time.Second, Clock: clk}}))
 	meta := newMetaLog()
@@ -443,8 +444,8 @@ func TestHTTPStatsThroughHandler(t *testing.T) {
 		}
 		return false
 	}
-	meta := Memory()
-	sink := must(HTTP(c.srv.URL, jsonCodec, &HTTPOptions{Batch: BatchOptions{MaxRecords: 1}}))
+	meta := sinks.Memory()
+	sink := must(HTTP(c.srv.URL, jsonCodec, &HTTPOptions{Batch: sinks.BatchOptions{MaxRecords: 1}}))
 	h, err := loggerjs.NewHandler(loggerjs.Config{
 		Sinks: map[string]loggerjs.Sink{"collector": sink, "meta": meta},
 		Loggers: []loggerjs.LoggerConfig{
@@ -485,7 +486,7 @@ func TestOTLPPartialSuccessCounted(t *testing.T) {
 			return true
 		}
 		// One batch of 5, shipped by Close: MaxWait never passes.
-		s := must(OTLP(c.srv.URL+"/v1/logs", &OTLPOptions{HTTPOptions: HTTPOptions{Batch: BatchOptions{MaxRecords: 10, Clock: newFakeClock()}}}))
+		s := must(OTLP(c.srv.URL+"/v1/logs", &OTLPOptions{HTTPOptions: HTTPOptions{Batch: sinks.BatchOptions{MaxRecords: 10, Clock: newFakeClock()}}}))
 		logN(s, 0, 5)
 		wantLoss(t, s.Close(context.Background()), "dropped_rejected", 2)
 		st := s.SinkStats()

@@ -1,10 +1,9 @@
-package sinks
+package remote
 
 import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/loggerjs/loggerjs"
+	"github.com/loggerjs/loggerjs/sinks"
 )
 
 // HTTPOptions configure HTTP. A nil *HTTPOptions, and any zero field,
@@ -35,7 +35,7 @@ type HTTPOptions struct {
 	// Batch configures batching, the queue, retries and the circuit
 	// breaker; its Codec is replaced by the codec given to HTTP.
 	// Batch.ShipTimeout bounds each request (default 10s).
-	Batch BatchOptions
+	Batch sinks.BatchOptions
 	// Client sends the requests. Default: a client of the sink's own,
 	// whose idle connections Close closes. The sink uses a copy of it
 	// whose CheckRedirect follows no redirect but a 307 or 308 to the
@@ -62,7 +62,7 @@ type HTTPOptions struct {
 	Retry500 bool
 	// Body frames a batch into a request body. Default: the encoded
 	// records one after another (NDJSON for the JSON codec).
-	Body func(dst []byte, batch []Entry) []byte
+	Body func(dst []byte, batch []sinks.Entry) []byte
 	// ContentType defaults to the codec's.
 	ContentType string
 
@@ -89,7 +89,7 @@ type HTTPOptions struct {
 // starts with "dropped" (see BatchSink); Flush and Close return a
 // *LossError when records were dropped while they ran.
 type HTTPSink struct {
-	*BatchSink
+	*sinks.BatchSink
 	url string
 	own *http.Transport // closed by Close; nil with a caller's Client
 }
@@ -113,21 +113,21 @@ func HTTP(endpoint string, codec loggerjs.Codec, opts *HTTPOptions) (*HTTPSink, 
 // with a host. kind names the constructor in the error.
 func parseEndpoint(kind, raw string) (*url.URL, error) {
 	if strings.TrimSpace(raw) == "" {
-		return nil, fmt.Errorf("loggerjs/sinks: %s: the endpoint is empty: want a URL such as \"http://127.0.0.1:4318\"", kind)
+		return nil, fmt.Errorf("loggerjs/remote: %s: the endpoint is empty: want a URL such as \"http://127.0.0.1:4318\"", kind)
 	}
 	if !strings.Contains(raw, "://") {
-		return nil, fmt.Errorf("loggerjs/sinks: %s: endpoint %q has no scheme: write %q (or https:// for TLS)",
+		return nil, fmt.Errorf("loggerjs/remote: %s: endpoint %q has no scheme: write %q (or https:// for TLS)",
 			kind, raw, "http://"+strings.TrimPrefix(raw, "//"))
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("loggerjs/sinks: %s: endpoint %q: %w", kind, raw, err)
+		return nil, fmt.Errorf("loggerjs/remote: %s: endpoint %q: %w", kind, raw, err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("loggerjs/sinks: %s: endpoint %q: scheme %q: want http or https", kind, raw, u.Scheme)
+		return nil, fmt.Errorf("loggerjs/remote: %s: endpoint %q: scheme %q: want http or https", kind, raw, u.Scheme)
 	}
 	if u.Hostname() == "" {
-		return nil, fmt.Errorf("loggerjs/sinks: %s: endpoint %q has no host", kind, raw)
+		return nil, fmt.Errorf("loggerjs/remote: %s: endpoint %q has no host", kind, raw)
 	}
 	return u, nil
 }
@@ -142,7 +142,7 @@ func newHTTP(endpoint string, codec loggerjs.Codec, opts *HTTPOptions) *HTTPSink
 	bo := o.Batch
 	bo.Codec = codec
 	s := &HTTPSink{url: endpoint}
-	sh := &httpShipper{url: endpoint, opt: o, clock: clockOr(bo.Clock)}
+	sh := &httpShipper{url: endpoint, opt: o, clock: bo.Clock}
 	if sh.opt.Client == nil {
 		s.own = http.DefaultTransport.(*http.Transport).Clone()
 		sh.opt.Client = &http.Client{Transport: s.own}
@@ -157,9 +157,9 @@ func newHTTP(endpoint string, codec loggerjs.Codec, opts *HTTPOptions) *HTTPSink
 	if sh.opt.Body == nil {
 		sh.opt.Body = concatBody
 	}
-	s.BatchSink = Batch(sh, &bo)
+	s.BatchSink = sinks.Batch(sh, &bo)
 	if sh.opt.ContentType == "" {
-		sh.opt.ContentType = s.BatchSink.codec.ContentType()
+		sh.opt.ContentType = s.BatchSink.Codec().ContentType()
 	}
 	return s
 }
@@ -168,13 +168,13 @@ func newHTTP(endpoint string, codec loggerjs.Codec, opts *HTTPOptions) *HTTPSink
 // idle connections.
 func (s *HTTPSink) Close(ctx context.Context) error {
 	err := s.BatchSink.Close(ctx)
-	if s.own != nil && !s.p.stuck.Load() {
+	if s.own != nil {
 		s.own.CloseIdleConnections()
 	}
 	return err
 }
 
-func concatBody(dst []byte, batch []Entry) []byte {
+func concatBody(dst []byte, batch []sinks.Entry) []byte {
 	for _, e := range batch {
 		dst = append(dst, e.Data...)
 	}
@@ -184,7 +184,14 @@ func concatBody(dst []byte, batch []Entry) []byte {
 type httpShipper struct {
 	url   string
 	opt   HTTPOptions
-	clock Clock
+	clock sinks.Clock // nil: the system clock
+}
+
+func (h *httpShipper) now() time.Time {
+	if h.clock == nil {
+		return time.Now()
+	}
+	return h.clock.Now()
 }
 
 var bodyPool = sync.Pool{New: func() any { return new(httpBuffers) }}
@@ -228,11 +235,12 @@ type redirectError struct {
 }
 
 func (e *redirectError) Error() string {
-	return "loggerjs/sinks: HTTP " + e.status + ": redirected to " + strconv.Quote(e.location) +
+	return "loggerjs/remote: HTTP " + e.status + ": redirected to " + strconv.Quote(e.location) +
 		"; redirects are not followed for shipping requests (but a 307 or 308 to the same host): point the sink at the final URL"
 }
 
-func (e *redirectError) reportAttrs() []slog.Attr {
+// ReportAttrs adds the Location to the meta record of the loss.
+func (e *redirectError) ReportAttrs() []slog.Attr {
 	return []slog.Attr{slog.String("location", e.location)}
 }
 
@@ -242,10 +250,10 @@ type statusError struct {
 	status string
 }
 
-func (e *statusError) Error() string { return "loggerjs/sinks: HTTP " + e.status }
+func (e *statusError) Error() string { return "loggerjs/remote: HTTP " + e.status }
 
 // Ship sends one batch in one request.
-func (h *httpShipper) Ship(ctx context.Context, batch []Entry) error {
+func (h *httpShipper) Ship(ctx context.Context, batch []sinks.Entry) error {
 	bufs := bodyPool.Get().(*httpBuffers)
 	defer func() {
 		if cap(bufs.raw) <= 4<<20 {
@@ -267,7 +275,7 @@ func (h *httpShipper) Ship(ctx context.Context, batch []Entry) error {
 	}
 	req, err := http.NewRequestWithContext(ctx, h.opt.Method, h.url, bytes.NewReader(body))
 	if err != nil {
-		return Permanent(err)
+		return sinks.Permanent(err)
 	}
 	for k, v := range h.opt.Header {
 		req.Header[k] = v
@@ -292,7 +300,7 @@ func (h *httpShipper) Ship(ctx context.Context, batch []Entry) error {
 		if u, err := resp.Location(); err == nil {
 			loc = u.String()
 		}
-		return Permanent(&redirectError{status: resp.Status, location: loc})
+		return sinks.Permanent(&redirectError{status: resp.Status, location: loc})
 	}
 	// Read a little (and drop the rest) so the connection can be reused.
 	var answer []byte
@@ -301,38 +309,38 @@ func (h *httpShipper) Ship(ctx context.Context, batch []Entry) error {
 	}
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
-	err = h.classify(resp.StatusCode, resp.Status)
+	err, retry := h.classify(resp.StatusCode, resp.Status)
 	if err == nil && h.opt.rejected != nil {
 		if n, msg := h.opt.rejected(answer); n > 0 {
 			n = min(n, len(batch))
-			return &partialError{failed: n, rejected: true, err: fmt.Errorf("loggerjs/sinks: destination rejected %d of %d records: %s", n, len(batch), msg)}
+			return sinks.Rejected(n, fmt.Errorf("loggerjs/remote: destination rejected %d of %d records: %s", n, len(batch), msg))
 		}
 	}
-	if err != nil && !errors.As(err, new(*permanentError)) {
-		if d, ok := retryAfter(resp.Header.Get("Retry-After"), h.clock.Now()); ok {
-			return RetryAfter(err, d)
+	if retry {
+		if d, ok := retryAfter(resp.Header.Get("Retry-After"), h.now()); ok {
+			return sinks.RetryAfter(err, d)
 		}
 	}
 	return err
 }
 
 // classify says what an answer means: nil delivered the batch; a
-// Permanent error drops it; any other error is retried.
-func (h *httpShipper) classify(code int, status string) error {
+// Permanent error drops it; any other error is retried, and retry says so.
+func (h *httpShipper) classify(code int, status string) (err error, retry bool) {
 	if code >= 200 && code < 300 {
-		return nil
+		return nil, false
 	}
 	serr := &statusError{code: code, status: status}
 	switch code {
 	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusBadGateway,
 		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return serr
+		return serr, true
 	case http.StatusInternalServerError:
 		if h.opt.Retry500 {
-			return serr
+			return serr, true
 		}
 	}
-	return Permanent(serr)
+	return sinks.Permanent(serr), false
 }
 
 // retryAfter parses a Retry-After header: delay-seconds or an HTTP-date.

@@ -1,4 +1,4 @@
-package sinks
+package remote
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/loggerjs/loggerjs"
 	"github.com/loggerjs/loggerjs/codecs"
+	"github.com/loggerjs/loggerjs/sinks"
 )
 
 // OTLPOptions configure OTLP. A nil *OTLPOptions means the defaults.
@@ -81,7 +82,7 @@ var (
 
 // otlpBody merges the one-record requests codecs.OTLPJSON writes into one
 // request: their ResourceLogs, side by side.
-func otlpBody(dst []byte, batch []Entry) []byte {
+func otlpBody(dst []byte, batch []sinks.Entry) []byte {
 	dst = append(dst, otlpPrefix...)
 	for i, e := range batch {
 		inner := bytes.TrimSuffix(bytes.TrimPrefix(e.Data, otlpPrefix), otlpSuffix)
@@ -147,7 +148,7 @@ func Loki(endpoint string, opts *LokiOptions) (*HTTPSink, error) {
 		fixed = appendJSONString(fixed, labels[k])
 		fixed = append(fixed, ',')
 	}
-	o.Body = func(dst []byte, batch []Entry) []byte { return lokiBody(dst, fixed, batch) }
+	o.Body = func(dst []byte, batch []sinks.Entry) []byte { return lokiBody(dst, fixed, batch) }
 	o.ContentType = "application/json"
 	o.Retry500 = true
 	if o.TenantID != "" {
@@ -165,7 +166,7 @@ func Loki(endpoint string, opts *LokiOptions) (*HTTPSink, error) {
 }
 
 // lokiBody writes {"streams":[{"stream":{labels,"level":L},"values":[[ns,line],…]},…]}.
-func lokiBody(dst, fixed []byte, batch []Entry) []byte {
+func lokiBody(dst, fixed []byte, batch []sinks.Entry) []byte {
 	dst = append(dst, `{"streams":[`...)
 	done := make([]bool, len(batch))
 	firstStream := true
