@@ -21,6 +21,9 @@ type refHandler struct {
 	level    slog.Level
 	scope    []scopeLink
 	aliasing bool
+	// keepSlice makes WithAttrs keep the caller's slice and resolve its
+	// values only in Handle.
+	keepSlice bool
 }
 
 // scopeLink is one WithGroup (group set) or WithAttrs (attrs set) call.
@@ -38,6 +41,9 @@ func (h *refHandler) Enabled(_ context.Context, l slog.Level) bool { return l >=
 func (h *refHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	if len(attrs) == 0 {
 		return h
+	}
+	if h.keepSlice {
+		return h.with(scopeLink{attrs: attrs})
 	}
 	resolved := make([]slog.Attr, len(attrs))
 	for i, a := range attrs {
@@ -73,7 +79,7 @@ func (h *refHandler) Handle(_ context.Context, r slog.Record) error {
 		l := h.scope[i]
 		if l.group == "" {
 			for _, a := range l.attrs {
-				addAttr(inner, a)
+				addAttr(inner, resolve(a))
 			}
 			continue
 		}
