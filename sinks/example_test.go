@@ -105,3 +105,17 @@ func ExampleBatch() {
 	// batch of 1
 	// shipped: 3
 }
+
+// A slog.Handler of any kind (tint, otelslog, a vendor's) behind
+// loggerjs's routing and redaction.
+func ExampleHandler() {
+	h := slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{ReplaceAttr: noTime})
+	logger, _ := loggerjs.New(loggerjs.Config{
+		Sinks:   map[string]loggerjs.Sink{"text": sinks.Handler(h, nil)},
+		Loggers: []loggerjs.LoggerConfig{{Sinks: []string{"text"}}},
+	})
+	db := logger.With(loggerjs.Category("app", "db")).With("pool", 8)
+	db.Info("query", "table", "orders", "password", "hunter2")
+	// Output:
+	// level=INFO msg=query logger=app.db pool=8 table=orders password=[REDACTED]
+}

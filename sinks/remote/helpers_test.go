@@ -2,7 +2,6 @@ package remote
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -31,18 +30,6 @@ var testTime = time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
 func rec(i int) *loggerjs.Record {
 	sr := slog.NewRecord(testTime, slog.LevelInfo, fmt.Sprintf("m%d", i), 0)
 	sr.AddAttrs(slog.Int("i", i))
-	return loggerjs.NewRecord(sr)
-}
-
-// rec10 returns a record with ten attrs, the shape of the benchmarks.
-func rec10(i int) *loggerjs.Record {
-	sr := slog.NewRecord(testTime, slog.LevelInfo, "request served", 0)
-	sr.AddAttrs(
-		slog.Int("i", i), slog.String("method", "GET"), slog.String("path", "/api/v1/items"),
-		slog.Int("status", 200), slog.Duration("latency", 1234*time.Microsecond),
-		slog.String("user", "u-12345"), slog.Bool("cached", false), slog.Float64("ratio", 0.25),
-		slog.String("region", "eu-west-1"), slog.Int64("bytes", 5120),
-	)
 	return loggerjs.NewRecord(sr)
 }
 
@@ -92,60 +79,7 @@ func (m *metaLog) all() []string {
 	}
 }
 
-// s0 is the encoded form of rec(0).
-func s0(t testing.TB) []byte {
-	return jsonCodec.Append(nil, rec(0))
-}
-
 var jsonCodec = codecs.JSON(nil)
-
-func slogString(key string, n int) slog.Attr { return slog.String(key, strings.Repeat("x", n)) }
-
-// msgOf returns the "msg" of an NDJSON line.
-func msgOf(line string) string {
-	var v struct{ Msg string }
-	json.Unmarshal([]byte(line), &v)
-	return v.Msg
-}
-
-func itoa(i int) string { return strconv.Itoa(i) }
-
-// wantLoss checks the error of a Flush or Close: nil when n is 0, else a
-// *LossError of exactly n records, all under reason (any reason if
-// reason is "").
-func wantLoss(t testing.TB, err error, reason string, n int64) {
-	t.Helper()
-	if n == 0 {
-		if err != nil {
-			t.Fatalf("error %v, want none", err)
-		}
-		return
-	}
-	var le *sinks.LossError
-	if !errors.As(err, &le) {
-		t.Fatalf("error %v, want a *sinks.LossError of %d records", err, n)
-	}
-	if le.Records != n || (reason != "" && le.Reasons[reason] != n) {
-		t.Fatalf("error %v, want %d records lost as %s", err, n, reason)
-	}
-	if !strings.Contains(err.Error(), strconv.FormatInt(n, 10)+" records lost") {
-		t.Fatalf("error %q does not say how many records were lost", err)
-	}
-}
-
-// lossOf returns the records a Flush or Close error says were lost; an
-// error that is not a *LossError fails the test.
-func lossOf(t testing.TB, err error) int64 {
-	t.Helper()
-	if err == nil {
-		return 0
-	}
-	var le *sinks.LossError
-	if !errors.As(err, &le) {
-		t.Fatalf("error %v, want nil or a *LossError", err)
-	}
-	return le.Records
-}
 
 func closeNow(t testing.TB, s loggerjs.Sink) {
 	t.Helper()
@@ -270,3 +204,26 @@ const (
 	breakerClosed = 0
 	breakerOpen   = 1
 )
+
+// wantLoss checks the error of a Flush or Close: nil when n is 0, else a
+// *LossError of exactly n records, all under reason (any reason if
+// reason is "").
+func wantLoss(t testing.TB, err error, reason string, n int64) {
+	t.Helper()
+	if n == 0 {
+		if err != nil {
+			t.Fatalf("error %v, want none", err)
+		}
+		return
+	}
+	var le *sinks.LossError
+	if !errors.As(err, &le) {
+		t.Fatalf("error %v, want a *LossError of %d records", err, n)
+	}
+	if le.Records != n || (reason != "" && le.Reasons[reason] != n) {
+		t.Fatalf("error %v, want %d records lost as %s", err, n, reason)
+	}
+	if !strings.Contains(err.Error(), strconv.FormatInt(n, 10)+" records lost") {
+		t.Fatalf("error %q does not say how many records were lost", err)
+	}
+}
