@@ -20,7 +20,17 @@ type OTLPJSONOptions struct {
 	// Resource holds the attributes of the resource that produces the
 	// logs, such as slog.String("service.name", "checkout").
 	Resource []slog.Attr
+	// ScopeVersion is the version written on every instrumentation scope
+	// (one per category), such as the version of the program. Default
+	// none.
+	ScopeVersion string
 }
+
+// TraceFlagsKey is the key of the root attr that carries a record's W3C
+// trace flags (bit 0 is "sampled"), as an integer or as the two hex
+// digits of a traceparent ("01"). The OTLP codec writes it as the
+// LogRecord's flags, beside traceId and spanId.
+const TraceFlagsKey = "trace_flags"
 
 // OTLPJSONCodec writes records in the OTLP/HTTP JSON encoding of an
 // ExportLogsServiceRequest, the body an OpenTelemetry collector accepts at
@@ -49,6 +59,7 @@ type OTLPJSONOptions struct {
 // use.
 type OTLPJSONCodec struct {
 	resource []byte // {"attributes":[...]}
+	version  []byte // the scope version as a JSON string, or nil
 }
 
 var _ loggerjs.Codec = (*OTLPJSONCodec)(nil)
@@ -63,6 +74,9 @@ func OTLPJSON(opts *OTLPJSONOptions) *OTLPJSONCodec {
 		}
 	}
 	c.resource = append(s.buf, "]}"...)
+	if opts != nil && opts.ScopeVersion != "" {
+		c.version, _ = appendJSONString(nil, opts.ScopeVersion)
+	}
 	return c
 }
 
@@ -116,15 +130,72 @@ func (c *OTLPJSONCodec) AppendBatch(dst []byte, records []*loggerjs.Record) []by
 }
 
 func (c *OTLPJSONCodec) appendScopeOpen(dst []byte, r *loggerjs.Record) []byte {
-	dst = append(dst, `{"scope":{`...)
-	if name := r.CategoryName(); name != "" {
-		dst = append(dst, `"name":`...)
-		var bad bool
-		if dst, bad = appendJSONString(dst, name); bad {
-			r.CodecFallback()
-		}
+	dst, bad := c.appendScopeName(dst, r.CategoryName())
+	if bad {
+		r.CodecFallback()
 	}
-	return append(dst, `},"logRecords":[`...)
+	return dst
+}
+
+// appendScopeName opens a ScopeLogs for the scope name, up to its first
+// LogRecord, and reports whether name was not valid UTF-8.
+func (c *OTLPJSONCodec) appendScopeName(dst []byte, name string) (_ []byte, bad bool) {
+	dst = append(dst, `{"scope":{`...)
+	if name != "" {
+		dst = append(dst, `"name":`...)
+		dst, bad = appendJSONString(dst, name)
+	}
+	if c.version != nil {
+		if name != "" {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `"version":`...)
+		dst = append(dst, c.version...)
+	}
+	return append(dst, `},"logRecords":[`...), bad
+}
+
+// AppendLogRecord appends r as one OTLP LogRecord, the JSON object that
+// AppendRequest frames. A shipper that encodes each record as it is
+// logged, and sends them later in batches, keeps these.
+func (c *OTLPJSONCodec) AppendLogRecord(dst []byte, r *loggerjs.Record) []byte {
+	return c.appendLogRecord(dst, r)
+}
+
+// AppendRequest appends one ExportLogsServiceRequest, and a newline,
+// holding n log records that AppendLogRecord encoded: record(i) returns
+// the i'th and scope(i) its instrumentation scope's name (the category).
+// The request has one ResourceLogs, with the codec's resource, and one
+// ScopeLogs per scope name, in the order the names first appear.
+func (c *OTLPJSONCodec) AppendRequest(dst []byte, n int, scope func(i int) string, record func(i int) []byte) []byte {
+	dst = append(dst, `{"resourceLogs":[{"resource":`...)
+	dst = append(dst, c.resource...)
+	dst = append(dst, `,"scopeLogs":[`...)
+	done := make([]bool, n)
+	for i := range n {
+		if done[i] {
+			continue
+		}
+		if dst[len(dst)-1] != '[' {
+			dst = append(dst, ',')
+		}
+		name := scope(i)
+		dst, _ = c.appendScopeName(dst, name)
+		first := true
+		for j := i; j < n; j++ {
+			if done[j] || scope(j) != name {
+				continue
+			}
+			done[j] = true
+			if !first {
+				dst = append(dst, ',')
+			}
+			first = false
+			dst = append(dst, record(j)...)
+		}
+		dst = append(dst, "]}"...)
+	}
+	return append(dst, "]}]}\n"...)
 }
 
 // otlpSeverity returns the OTLP severity number of a level.
@@ -157,9 +228,20 @@ func (c *OTLPJSONCodec) appendLogRecord(dst []byte, r *loggerjs.Record) []byte {
 
 	traceID, spanID := traceContext(r)
 	validTrace, validSpan := isHexID(traceID, 32), isHexID(spanID, 16)
+	flags, validFlags := -1, false
+	var stack string
 	r.RootAttrs(func(a slog.Attr) bool {
 		if (a.Key == TraceIDKey && validTrace && a.Value.String() == traceID) ||
 			(a.Key == SpanIDKey && validSpan && a.Value.String() == spanID) {
+			return true
+		}
+		if a.Key == TraceFlagsKey && validTrace && flags < 0 {
+			if flags, validFlags = traceFlags(a.Value); validFlags {
+				return true
+			}
+		}
+		if a.Key == loggerjs.StackKey && r.Err != nil && stack == "" && a.Value.Kind() == slog.KindString {
+			stack = a.Value.String() // written as exception.stacktrace
 			return true
 		}
 		s.attr(a)
@@ -202,10 +284,11 @@ func (c *OTLPJSONCodec) appendLogRecord(dst []byte, r *loggerjs.Record) []byte {
 		}
 		s.attr(slog.String("exception.message", r.RedactText(msg)))
 		s.attr(slog.String("exception.type", fmt.Sprintf("%T", r.Err)))
-		if ok {
-			if stack := errorStack(r.Err, msg); stack != "" {
-				s.attr(slog.String("exception.stacktrace", r.RedactText(stack)))
-			}
+		if stack == "" && ok {
+			stack = errorStack(r.Err, msg)
+		}
+		if stack != "" {
+			s.attr(slog.String("exception.stacktrace", r.RedactText(stack)))
 		}
 	}
 	s.buf = append(s.buf, ']')
@@ -219,7 +302,33 @@ func (c *OTLPJSONCodec) appendLogRecord(dst []byte, r *loggerjs.Record) []byte {
 		s.buf = append(s.buf, spanID...)
 		s.buf = append(s.buf, '"')
 	}
+	if validFlags {
+		s.buf = append(s.buf, `,"flags":`...)
+		s.buf = strconv.AppendInt(s.buf, int64(flags), 10)
+	}
 	return append(s.buf, '}')
+}
+
+// traceFlags reads the value of a TraceFlagsKey attr: an integer from 0
+// to 255, or two hex digits.
+func traceFlags(v slog.Value) (int, bool) {
+	switch v.Kind() {
+	case slog.KindInt64:
+		if i := v.Int64(); i >= 0 && i <= 255 {
+			return int(i), true
+		}
+	case slog.KindUint64:
+		if u := v.Uint64(); u <= 255 {
+			return int(u), true
+		}
+	case slog.KindString:
+		if s := v.String(); len(s) == 2 {
+			if u, err := strconv.ParseUint(s, 16, 8); err == nil {
+				return int(u), true
+			}
+		}
+	}
+	return 0, false
 }
 
 // isHexID reports whether id is a valid W3C trace (n = 32) or span
