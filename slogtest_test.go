@@ -37,6 +37,15 @@ func TestSlogtest(t *testing.T) {
 	}
 }
 
+// TestSlogtestSlogHandlerSink runs the suite over the handler into the
+// sink that hands records to a slog.Handler (here slog.JSONHandler),
+// which replays the bound scope with WithAttrs and WithGroup.
+func TestSlogtestSlogHandlerSink(t *testing.T) {
+	slogtest.RunWriter(t, func(t *testing.T, w io.Writer) slog.Handler {
+		return newSuiteHandler(t, sinks.Handler(slog.NewJSONHandler(w, nil), nil))
+	}, slogtest.ParseJSON, nil)
+}
+
 // TestSlogtestRecorder runs the suite over the handler into a sink that
 // keeps records (a loggerjstest.Recorder), with the records read as
 // loggerjstest.RecordMap gives them, apart from any codec.
