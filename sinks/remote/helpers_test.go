@@ -227,3 +227,5 @@ func wantLoss(t testing.TB, err error, reason string, n int64) {
 		t.Fatalf("error %q does not say how many records were lost", err)
 	}
 }
+
+func itoa(i int) string { return strconv.Itoa(i) }

@@ -259,14 +259,16 @@ func TestEndpointValidation(t *testing.T) {
 		want           string // the URL requests go to, or an error's text
 		ok             bool
 	}{
-		{"OTLP host:port", "127.0.0.1:4318", otlpOf, `write "http://127.0.0.1:4318"`, false},
-		{"OTLP name:port", "collector:4318", otlpOf, `write "http://collector:4318"`, false},
+		{"OTLP host:port", "127.0.0.1:4318", otlpOf, "https://127.0.0.1:4318/v1/logs", true},
+		{"OTLP name:port/path", "collector:4318/custom", otlpOf, "https://collector:4318/custom", true},
+		{"OTLP bad port", "collector:43x8", otlpOf, `invalid port "43x8"`, false},
+		{"OTLP user info", "user@collector:4318", otlpOf, "not a host and port", false},
 		{"OTLP base URL", "http://127.0.0.1:4318", otlpOf, "http://127.0.0.1:4318/v1/logs", true},
 		{"OTLP base URL slash", "https://collector:4318/", otlpOf, "https://collector:4318/v1/logs", true},
 		{"OTLP full URL", "http://collector:4318/custom/logs", otlpOf, "http://collector:4318/custom/logs", true},
 		{"OTLP grpc scheme", "grpc://collector:4317", otlpOf, `scheme "grpc"`, false},
 		{"OTLP no host", "http://:4318", otlpOf, "no host", false},
-		{"OTLP empty", "", otlpOf, "empty", false},
+		{"OTLP empty", "", otlpOf, "http://localhost:4318/v1/logs", true},
 		{"Loki base URL", "http://loki:3100", lokiOf, "http://loki:3100/loki/api/v1/push", true},
 		{"Loki host:port", "loki:3100", lokiOf, `write "http://loki:3100"`, false},
 		{"HTTP as is", "https://logs.example.com", httpOf, "https://logs.example.com", true},
@@ -292,7 +294,7 @@ func TestEndpointValidation(t *testing.T) {
 	}
 }
 
-func otlpOf(u string) (*HTTPSink, error) { return OTLP(u, nil) }
+func otlpOf(u string) (*HTTPSink, error) { return OTLP(u, &OTLPOptions{NoEnv: true}) }
 func lokiOf(u string) (*HTTPSink, error) { return Loki(u, nil) }
 func httpOf(u string) (*HTTPSink, error) { return HTTP(u, nil, nil) }
 

@@ -2,8 +2,6 @@ package remote
 
 import (
 	"bytes"
-	"encoding/json"
-	"log/slog"
 	"slices"
 	"strconv"
 	"time"
@@ -13,86 +11,6 @@ import (
 	"github.com/loggerjs/loggerjs/codecs"
 	"github.com/loggerjs/loggerjs/sinks"
 )
-
-// OTLPOptions configure OTLP. A nil *OTLPOptions means the defaults.
-type OTLPOptions struct {
-	HTTPOptions
-	// Resource holds the attributes of the resource that produces the
-	// logs, such as slog.String("service.name", "checkout").
-	Resource []slog.Attr
-}
-
-// OTLP returns an HTTP sink that ships records to an OpenTelemetry
-// collector's OTLP/HTTP logs endpoint as JSON: each record is encoded by
-// codecs.OTLPJSON on the logging goroutine, and a batch is sent as one
-// ExportLogsServiceRequest. Status handling is the OTLP specification's:
-// 429, 502, 503 and 504 are retried, honouring Retry-After; 500 and
-// other errors are not (unless Retry500 is set). A 200 whose
-// partialSuccess names rejected log records counts those records as
-// dropped_rejected.
-//
-// endpoint is an http or https URL with a host. With a path it is used
-// as it is, as the SDK's OTEL_EXPORTER_OTLP_LOGS_ENDPOINT is:
-// "http://collector:4318/v1/logs". Without one, "/v1/logs" is added, as
-// the SDK does to OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318"
-// sends to "http://collector:4318/v1/logs". The host:port form the SDK's
-// WithEndpoint option takes ("127.0.0.1:4318") has no scheme to tell
-// http from https, and is an error that suggests the URL to write.
-func OTLP(endpoint string, opts *OTLPOptions) (*HTTPSink, error) {
-	u, err := parseEndpoint("OTLP", endpoint)
-	if err != nil {
-		return nil, err
-	}
-	if u.Path == "" || u.Path == "/" {
-		u.Path, u.RawPath = "/v1/logs", ""
-	}
-	var o OTLPOptions
-	if opts != nil {
-		o = *opts
-	}
-	o.Body = otlpBody
-	o.ContentType = "application/json"
-	o.rejected = otlpRejected
-	return newHTTP(u.String(), codecs.OTLPJSON(&codecs.OTLPJSONOptions{Resource: o.Resource}), &o.HTTPOptions), nil
-}
-
-// otlpRejected reads an ExportLogsServiceResponse's partial success:
-// records the collector refused although it answered 200.
-func otlpRejected(body []byte) (int, string) {
-	var resp struct {
-		PartialSuccess struct {
-			RejectedLogRecords json.Number `json:"rejectedLogRecords"`
-			ErrorMessage       string      `json:"errorMessage"`
-		} `json:"partialSuccess"`
-	}
-	if len(body) == 0 || json.Unmarshal(body, &resp) != nil {
-		return 0, ""
-	}
-	n, err := resp.PartialSuccess.RejectedLogRecords.Int64()
-	if err != nil || n <= 0 {
-		return 0, ""
-	}
-	return int(min(n, 1<<31-1)), resp.PartialSuccess.ErrorMessage
-}
-
-var (
-	otlpPrefix = []byte(`{"resourceLogs":[`)
-	otlpSuffix = []byte("]}\n")
-)
-
-// otlpBody merges the one-record requests codecs.OTLPJSON writes into one
-// request: their ResourceLogs, side by side.
-func otlpBody(dst []byte, batch []sinks.Entry) []byte {
-	dst = append(dst, otlpPrefix...)
-	for i, e := range batch {
-		inner := bytes.TrimSuffix(bytes.TrimPrefix(e.Data, otlpPrefix), otlpSuffix)
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = append(dst, inner...)
-	}
-	return append(dst, "]}"...)
-}
 
 // LokiOptions configure Loki. A nil *LokiOptions means the defaults.
 type LokiOptions struct {
