@@ -3,7 +3,6 @@ package otelbridge_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
 
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 
