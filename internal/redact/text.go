@@ -99,7 +99,8 @@ func half(s string) uint32 {
 }
 
 // apply replaces each span of s, in order of their starts, with the mask;
-// overlapping spans are merged.
+// a span inside the one before it adds nothing, and one that overlaps
+// its end is masked from there.
 func (r *Redactor) apply(s string, spans []span) string {
 	var b strings.Builder
 	b.Grow(len(s) + len(spans)*(len(r.mask)+2))
@@ -203,8 +204,10 @@ func (r *Redactor) scanPairs(s string, spans []span) []span {
 				i = sp.end - 1
 				continue // hidden already
 			}
+			// Go on inside the value: where quotes in the text do not
+			// pair up as they seem to, a pair may sit in it.
 			spans = append(spans, sp)
-			i = sp.end - 1
+			i = sp.start - 1
 		}
 	}
 	return spans
@@ -342,7 +345,7 @@ func valueAfter(s string, i int, json, cookie bool) (span, bool) {
 		if s[i:end] == "null" {
 			return span{}, false
 		}
-		return span{start: i, end: end, quoted: true}, true
+		return span{start: i, end: takeNextValue(s, end), quoted: true}, true
 	}
 	// A word of letters followed by blanks and more text is an
 	// authorization scheme: hide the credentials with it.
@@ -359,7 +362,20 @@ func valueAfter(s string, i int, json, cookie bool) (span, bool) {
 			end = unsplitEscape(s, i, end)
 		}
 	}
-	return span{start: i, end: end}, true
+	return span{start: i, end: takeNextValue(s, end)}, true
+}
+
+// takeNextValue returns end, or the end of the quoted or bracketed value
+// that follows when the run that ends at end ends with a separator: in
+// "token= token=\"x\"" the run took the next key, and its value goes
+// with it.
+func takeNextValue(s string, end int) int {
+	if c := s[end-1]; (c == '=' || c == ':') && end < len(s) && opensValue(s[end]) {
+		if sub, ok := valueAfter(s, end, false, false); ok {
+			return max(end, sub.end)
+		}
+	}
+	return end
 }
 
 // closing returns the index just past the bracket that closes the one at
@@ -408,6 +424,15 @@ func unsplitEscape(s string, start, end int) int {
 		n++
 	}
 	return end - n%2
+}
+
+// opensValue reports whether c opens a quoted or bracketed value.
+func opensValue(c byte) bool {
+	switch c {
+	case '"', '\'', '`', '[', '{', '(':
+		return true
+	}
+	return false
 }
 
 func lineEnd(c byte) bool {
