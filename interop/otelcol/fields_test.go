@@ -202,9 +202,10 @@ func checkOTelRecords(t *testing.T, path string, recs map[string]logRecord, serv
 }
 
 // sdkSink returns the SDK bridge over the OTLP/HTTP exporter to col.
-func sdkSink(t *testing.T, col *collector, service string, retry otlploghttp.RetryConfig) *otelbridge.Sink {
+func sdkSink(t *testing.T, col *collector, service string, retry otlploghttp.RetryConfig, opts ...otlploghttp.Option) *otelbridge.Sink {
 	t.Helper()
-	exp, err := otlploghttp.New(context.Background(), otlploghttp.WithEndpointURL(col.URL()+"/v1/logs"), otlploghttp.WithRetry(retry))
+	opts = append([]otlploghttp.Option{otlploghttp.WithEndpointURL(col.URL() + "/v1/logs"), otlploghttp.WithRetry(retry)}, opts...)
+	exp, err := otlploghttp.New(context.Background(), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
