@@ -1,13 +1,13 @@
 package otelcol
 
 import (
-	"errors"
-	"io/fs"
 	"bufio"
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"os/exec"
