@@ -9,10 +9,12 @@ import (
 )
 
 // RedactOptions configure Redact. A nil *RedactOptions means the
-// defaults: the values of the keys authorization, cookie, set-cookie,
-// password, passwd, token, secret, apiKey, api_key, *_key, *_token,
-// *_secret and *_password are hidden wherever they occur, and so are URL
-// userinfo and those keys written as key=value in text.
+// defaults: the values of the keys authorization, proxy-authorization,
+// cookie, set-cookie, password, passwd, token, secret, apiKey, api_key,
+// *_key, *_token, *_secret and *_password are hidden wherever they occur,
+// dotted keys by their last name, and so are URL and DSN userinfo and
+// those keys written as pairs in text (see the package documentation,
+// "Redaction").
 type RedactOptions struct {
 	// Keys adds keys whose values are hidden at any depth. Keys match
 	// case-insensitively, with '-' and '_' the same; "*_key" matches any

@@ -362,20 +362,23 @@ func (w *walker) reflect(path []string, v reflect.Value, depth int) (reflect.Val
 			}
 			return v, false
 		}
-		if t.Implements(logValuerType) && (t.Kind() != reflect.Pointer || !v.IsNil()) {
-			// A codec may resolve it: what it resolves to is redacted,
-			// and stands in for it when something in it was hidden.
-			if rv, ok := resolve(slog.AnyValue(v.Interface())); ok {
-				if nv, ok := w.value(path, rv, depth+1); ok {
-					return reflect.ValueOf(nv), true
+		// A type without methods is neither a LogValuer nor an error.
+		if t.NumMethod() > 0 && (t.Kind() != reflect.Pointer || !v.IsNil()) {
+			if t.Implements(logValuerType) {
+				// A codec may resolve it: what it resolves to is redacted,
+				// and stands in for it when something in it was hidden.
+				if rv, ok := resolve(slog.AnyValue(v.Interface())); ok {
+					if nv, ok := w.value(path, rv, depth+1); ok {
+						return reflect.ValueOf(nv), true
+					}
 				}
 			}
-		}
-		if t.Implements(errorType) && (t.Kind() != reflect.Pointer || !v.IsNil()) {
-			if e, ok := w.redactError(path, v.Interface().(error), 0); ok {
-				return reflect.ValueOf(e), true
+			if t.Implements(errorType) {
+				if e, ok := w.redactError(path, v.Interface().(error), 0); ok {
+					return reflect.ValueOf(e), true
+				}
+				return v, false
 			}
-			return v, false
 		}
 	}
 	switch v.Kind() {

@@ -22,10 +22,7 @@ type matcher struct {
 	suffixTails [tailBits / 64]uint64
 	exactTails  [maxShortKey + 1]uint64 // by key length, tailHash mod 64
 	longTails   [tailBits / 64]uint64
-	// dotTails marks the last two bytes of every exact key whatever its
-	// length, for a dotted key ("db.password") matched by its last name.
-	dotTails [tailBits / 64]uint64
-	noFilter bool
+	noFilter    bool
 	// lastByte marks the folded last byte of every such name, for the
 	// text scanner's first look at a key.
 	lastByte [256]bool
@@ -53,7 +50,12 @@ func (m *matcher) addTail(s string, suffix bool) {
 		m.longTails[h/64] |= 1 << (h % 64)
 	}
 	if !suffix {
-		m.dotTails[h/64] |= 1 << (h % 64)
+		// A dotted key ending in ".name" is matched by its last name:
+		// it is at least two bytes longer.
+		for n := len(s) + 2; n <= maxShortKey; n++ {
+			m.exactTails[n] |= 1 << (h % 64)
+		}
+		m.longTails[h/64] |= 1 << (h % 64)
 	}
 	m.lastByte[foldTable[s[len(s)-1]]] = true
 }
@@ -76,13 +78,9 @@ func (m *matcher) mayMatch(key string) bool {
 		return true
 	}
 	if n <= maxShortKey {
-		if m.exactTails[n]&(1<<(h%64)) != 0 {
-			return true
-		}
-	} else if m.longTails[h/64]&(1<<(h%64)) != 0 {
-		return true
+		return m.exactTails[n]&(1<<(h%64)) != 0
 	}
-	return m.dotTails[h/64]&(1<<(h%64)) != 0 && strings.IndexByte(key, '.') >= 0
+	return m.longTails[h/64]&(1<<(h%64)) != 0
 }
 
 const maxShortKey = 32

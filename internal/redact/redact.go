@@ -1,8 +1,30 @@
 // Package redact is the redaction engine behind loggerjs's default
 // Redactor and middleware.Redact. It hides the values of sensitive keys
 // and the secrets that value patterns recognise, wherever they sit in a
-// slog.Attr: nested groups, LogValuer results, maps, structs and slices
-// logged with slog.Any, URLs, http.Header, error chains and free text.
+// slog.Attr: nested groups, LogValuer results, maps (map[any]any with
+// string keys included), structs, slices, pointers, json.RawMessage and
+// []byte at any depth, slog.Values inside values, URLs, http.Header, the
+// text and exported fields of every link of an error chain, and free text.
+//
+// Keys match case-insensitively with '-' and '_' the same, and a dotted
+// key by its last name ("db.password", "http.request.header.cookie").
+//
+// The text scanner, applied to messages, string values, error text and
+// whatever codecs pass to RedactText, hides the values of sensitive keys
+// written as key=value, key = value, key: value (YAML, headers), "key":
+// value (JSON, where a value other than a string becomes the mask as a
+// JSON string so that JSON stays valid, and JSON inside a JSON string),
+// key:[…] and key:{…} (Go's %v of http.Header, maps and structs); an
+// authorization scheme with its credentials ("Bearer" and any blanks);
+// every pair of a cookie or set-cookie value, to the end of the line; URL
+// userinfo; and the password of DSNs written user:password@tcp(host).
+//
+// The walk fails closed. It reads at most 32 levels down and 10,000
+// values of one attr, and 32 links of an error chain; past a limit the
+// value is replaced by MarkTooDeep, MarkTooLarge or MarkLongChain, never
+// passed on unread, so that hostile values (cycles, self-containing
+// LogValuers, a million nested slices) cost bounded work. A walk that
+// panics hides the whole attr.
 //
 // It imports the standard library only, and not package loggerjs, so the
 // root package can import it for its default.
