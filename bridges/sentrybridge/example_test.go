@@ -29,7 +29,7 @@ func ExampleNew() {
 		Sinks:   map[string]loggerjs.Sink{"sentry": sink},
 		Loggers: []loggerjs.LoggerConfig{{Sinks: []string{"sentry"}}},
 	})
-	logger.Info("cart loaded", "items", 3)                            // a breadcrumb
+	logger.Info("cart loaded", "items", 3)                              // a breadcrumb
 	logger.Error("checkout failed", "err", errors.New("card declined")) // an issue
 	sink.Close(context.Background())
 	st := sink.SinkStats()
