@@ -99,15 +99,15 @@ func half(s string) uint32 {
 }
 
 // apply replaces each span of s, in order of their starts, with the mask;
-// a span inside the one before it adds nothing, and one that overlaps
-// its end is masked from there.
+// spans that overlap or touch are replaced by one mask.
 func (r *Redactor) apply(s string, spans []span) string {
 	var b strings.Builder
 	b.Grow(len(s) + len(spans)*(len(r.mask)+2))
-	last := 0
+	last, masked := 0, false
 	for _, sp := range spans {
-		if sp.start < last {
-			sp.start = last
+		if masked && sp.start <= last {
+			last = max(last, sp.end) // one mask for spans that touch
+			continue
 		}
 		if sp.end <= sp.start {
 			continue
@@ -123,7 +123,7 @@ func (r *Redactor) apply(s string, spans []span) string {
 		default:
 			b.WriteString(r.mask)
 		}
-		last = sp.end
+		last, masked = sp.end, true
 	}
 	b.WriteString(s[last:])
 	return b.String()
@@ -173,7 +173,7 @@ func (r *Redactor) scanPairs(s string, spans []span) []span {
 					spans = append(spans, span{start: start, end: at})
 				}
 			}
-			i = end - 1
+			i = start - 1 // go on inside: the authority may hold pairs
 			continue
 		}
 		// The key ends before the separator, after optional blanks
@@ -200,7 +200,7 @@ func (r *Redactor) scanPairs(s string, spans []span) []span {
 			continue
 		}
 		if sp, ok := valueAfter(s, i+1, quote == '"' && c == ':', isCookieKey(key)); ok {
-			if v := s[sp.start:sp.end]; v == r.mask || sp.escaped && v == r.maskJSON {
+			if v := s[sp.start:sp.end]; v == r.mask || sp.escaped && v == r.maskJSON || r.maskedToEnd(s[sp.start:]) {
 				i = sp.end - 1
 				continue // hidden already
 			}
@@ -213,6 +213,15 @@ func (r *Redactor) scanPairs(s string, spans []span) []span {
 	return spans
 }
 
+// maskedToEnd reports whether rest is the mask and closers only: an
+// unclosed quoted value hidden already.
+func (r *Redactor) maskedToEnd(rest string) bool {
+	return strings.HasPrefix(rest, r.mask) && strings.Trim(rest[len(r.mask):], closersAndBlanks) == ""
+}
+
+// closersAndBlanks end an unclosed quoted value.
+const closersAndBlanks = "}]) \t\r\n"
+
 // isCookieKey reports whether key (or its last dotted name) is cookie or
 // set-cookie, whose value is a list of pairs that is hidden whole.
 func isCookieKey(key string) bool {
@@ -224,7 +233,7 @@ func isCookieKey(key string) bool {
 
 // scanDSN appends to spans the password of DSNs in the form of Go's SQL
 // drivers, user:password@tcp(host:port)/db: what lies between the first
-// ':' of a word and an '@' that a protocol and '(' follow.
+// ':' of a word and the last '@' in it that a protocol and '(' follow.
 func scanDSN(s string, spans []span) []span {
 	colon := -1
 	for i := 0; i < len(s); i++ {
@@ -236,11 +245,10 @@ func scanDSN(s string, spans []span) []span {
 				colon = i
 			}
 		case '@':
-			if colon >= 0 && protocolParen(s[i+1:]) {
-				if i > colon+1 {
-					spans = append(spans, span{start: colon + 1, end: i})
-				}
-				colon = -1
+			// The last such '@' of the word ends the password, which
+			// may hold '@' itself.
+			if colon >= 0 && i > colon+1 && protocolParen(s[i+1:]) {
+				spans = append(spans, span{start: colon + 1, end: i})
 			}
 		}
 	}
@@ -299,12 +307,19 @@ func valueAfter(s string, i int, json, cookie bool) (span, bool) {
 		return span{}, false
 	}
 	if s[i] == '\\' && i+1 < len(s) && s[i+1] == '"' {
-		start := i + 2
-		end := strings.Index(s[start:], `\"`)
-		if end < 0 {
-			end = len(s) - start
+		// \"…\" inside a JSON string, which a bare '"' ends.
+		start, end := i+2, i+2
+		for end < len(s) && s[end] != '"' {
+			if s[end] == '\\' {
+				if end+1 < len(s) && s[end+1] == '"' {
+					break
+				}
+				end++
+			}
+			end++
 		}
-		return span{start: start, end: start + end}, end > 0
+		end = min(end, len(s))
+		return span{start: start, end: end}, end > start
 	}
 	if q := s[i]; q == '"' || q == '\'' || q == '`' {
 		end := i + 1
@@ -314,7 +329,16 @@ func valueAfter(s string, i int, json, cookie bool) (span, bool) {
 			}
 			end++
 		}
-		end = min(end, len(s))
+		if end >= len(s) {
+			// Not closed: hidden to the end, but for the closers that
+			// follow, which belong to the text around (the quote may
+			// have been the end of a JSON string: {"m":"password="}).
+			end = len(s)
+			for end > i+1 && strings.IndexByte(closersAndBlanks, s[end-1]) >= 0 {
+				end--
+			}
+			end = unsplitEscape(s, i+1, end)
+		}
 		return span{start: i + 1, end: end, escaped: q == '"'}, end > i+1
 	}
 	if c := s[i]; c == '[' || c == '{' || c == '(' {
