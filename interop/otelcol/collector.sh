@@ -19,6 +19,10 @@ set -eu
 BUILDER_VERSION=v0.161.0
 
 here=$(cd "$(dirname "$0")" && pwd)
+config=""
+if [ "${1:-}" = start ] && [ $# -ge 2 ]; then
+	config=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+fi
 cd "$here"
 key=$(cat builder-config.yaml collector.sh | sha256sum | cut -c1-16)
 cache="${LOGGERJS_OTELCOL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/loggerjs-otelcol}/$key"
@@ -47,7 +51,7 @@ build)
 start)
 	[ $# -ge 2 ] || { echo "usage: $0 start CONFIG" >&2; exit 2; }
 	build >/dev/null
-	exec "$bin" --config "$2"
+	exec "$bin" --config "$config"
 	;;
 *)
 	echo "usage: $0 build | start CONFIG" >&2
