@@ -72,7 +72,7 @@ func (v benchValuer) LogValue() slog.Value {
 	return slog.GroupValue(slog.Int("id", v.id), slog.String("role", "admin"))
 }
 
-var benchErr = errors.New("connection refused")
+var errBench = errors.New("connection refused")
 
 // mixedRecord returns a record of ten attrs of mixed kinds, the shape of a
 // typical application log line: numbers, a fraction, strings, a bool, a
@@ -85,7 +85,7 @@ func mixedRecord() *loggerjs.Record {
 		slog.String("table", "users"),
 		slog.Bool("cached", false),
 		slog.Time("created", time.Date(2026, 11, 21, 12, 0, 0, 123456789, time.UTC)),
-		slog.Any("err", benchErr),
+		slog.Any("err", errBench),
 		slog.Duration("took", 1500*time.Microsecond),
 		slog.Any("user", benchValuer{7}),
 		slog.String("region", "eu-west-1"),
