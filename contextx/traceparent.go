@@ -28,11 +28,17 @@ var ErrTraceparent = errors.New("contextx: malformed traceparent")
 const traceparentLen = 55
 
 // ParseTraceparent parses a traceparent header value such as
-// "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01". Hex digits
-// must be lower case. Version ff is invalid; a version above 00 may carry
-// more fields after a '-', which are ignored, as the specification asks.
+// "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", as the W3C
+// Trace Context specification (level 2) asks: spaces and tabs around the
+// value are ignored; hex digits must be lower case; version ff, an
+// all-zero trace-id or parent-id, and a version 00 value with anything
+// after the flags are invalid. A version above 00 is parsed as version 00
+// is, and may carry more fields after a '-', which are ignored. Every
+// error wraps ErrTraceparent; a caller serving a request then starts a
+// new trace.
 func ParseTraceparent(s string) (Traceparent, error) {
 	var tp Traceparent
+	s = trimOWS(s)
 	if len(s) < traceparentLen {
 		return tp, errTP("too short")
 	}
@@ -70,6 +76,18 @@ func ParseTraceparent(s string) (Traceparent, error) {
 		return tp, errTP("parent-id is all zeros")
 	}
 	return tp, nil
+}
+
+// trimOWS removes the optional white space (spaces and tabs) that HTTP
+// allows around a header value and around list members.
+func trimOWS(s string) string {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
 }
 
 func errTP(why string) error { return &tpError{why} }
@@ -117,46 +135,41 @@ func (tp Traceparent) TraceIDString() string { return hex.EncodeToString(tp.Trac
 // SpanIDString returns the span id as 16 lower-case hex digits.
 func (tp Traceparent) SpanIDString() string { return hex.EncodeToString(tp.SpanID[:]) }
 
-type traceparentKey struct{}
-
-// traceCarrier is what a context holds: the traceparent and its ids
-// already in hex, so that reading them back costs no allocation.
-type traceCarrier struct {
-	tp              Traceparent
-	traceID, spanID string
-}
-
-// WithTraceparent returns a context that carries tp. An invalid tp is
-// not carried: ctx is returned as it is.
+// WithTraceparent returns a context whose code runs in the span tp
+// names: records logged with it carry tp's trace id and span id, and
+// outbound calls made with it name that span as their parent. It is
+// WithSpan(ctx, SpanOf(tp)). An invalid tp is not carried: ctx is returned
+// as it is.
+//
+// A server that receives tp from a caller does not run in the caller's
+// span but in a child of it: it carries SpanOf(tp).Child() with WithSpan
+// instead (the server middleware of package httpx does).
 func WithTraceparent(ctx context.Context, tp Traceparent) context.Context {
 	if !tp.IsValid() {
 		return ctx
 	}
-	return context.WithValue(ctx, traceparentKey{}, &traceCarrier{tp: tp, traceID: tp.TraceIDString(), spanID: tp.SpanIDString()})
+	return WithSpan(ctx, SpanOf(tp))
 }
 
-// TraceparentFrom returns the traceparent ctx carries, and whether it
-// carries one.
+// TraceparentFrom returns the traceparent of the span ctx carries (the
+// value an outbound call sends when it makes no span of its own), and
+// whether ctx carries one.
 func TraceparentFrom(ctx context.Context) (Traceparent, bool) {
-	if ctx == nil {
-		return Traceparent{}, false
-	}
-	c, ok := ctx.Value(traceparentKey{}).(*traceCarrier)
+	s, ok := SpanFrom(ctx)
 	if !ok {
 		return Traceparent{}, false
 	}
-	return c.tp, true
+	return s.Traceparent(), true
 }
 
-// TraceIDs returns the trace id and span id of the traceparent ctx
-// carries, in hex, or two empty strings. It does not allocate; it is the
-// default extractor of middleware.Trace.
+// TraceIDs returns the trace id and span id of the span ctx carries, in
+// hex, or two empty strings. The span id is the id of the span the code
+// runs in: for a request served through package httpx, this service's
+// own span, not the caller's. It does not allocate; it is the default
+// extractor of middleware.Trace.
 func TraceIDs(ctx context.Context) (traceID, spanID string) {
-	if ctx == nil {
-		return "", ""
-	}
-	c, ok := ctx.Value(traceparentKey{}).(*traceCarrier)
-	if !ok {
+	c := carrierOf(ctx)
+	if c == nil {
 		return "", ""
 	}
 	return c.traceID, c.spanID
