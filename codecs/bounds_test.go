@@ -191,18 +191,27 @@ func TestNoValueCrashes(t *testing.T) {
 					tail := out[max(0, len(out)-2000):]
 					t.Fatalf("child: %v\n%s", err, tail)
 				}
+				// With redaction on, the redactor may have cut the value
+				// down first, with a marker of its own; then the codecs
+				// meet no bound and count nothing.
 				n, _ := os.ReadFile(filepath.Join(dir, "fallbacks"))
-				if string(n) == "0" || len(n) == 0 {
-					t.Errorf("no codec fallback counted (%q)", n)
-				}
+				marked := false
 				for cn := range boundsCodecs() {
 					out, err := os.ReadFile(filepath.Join(dir, cn))
 					if err != nil {
 						t.Fatal(err)
 					}
-					if err := checkBoundedLine(cn, out); err != nil {
+					err = checkBoundedLine(cn, out)
+					if err != nil && err.Error() == "no marker" && mode == "on" && bytes.Contains(out, []byte("[REDACTED")) {
+						continue
+					}
+					if err != nil {
 						t.Errorf("%s: %v\n%.600s", cn, err, out)
 					}
+					marked = true
+				}
+				if marked && (string(n) == "0" || len(n) == 0) {
+					t.Errorf("no codec fallback counted (%q)", n)
 				}
 			})
 		}
