@@ -16,7 +16,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/loggerjs/loggerjs"
@@ -51,7 +50,8 @@ type FileOptions struct {
 	// ReopenOnSIGHUP makes the sink reopen its path when the process
 	// receives SIGHUP, as logrotate's postrotate scripts ask. It calls
 	// signal.Notify for SIGHUP, which stops SIGHUP from ending the
-	// process; Close undoes that.
+	// process; Close undoes that. Where the system has no SIGHUP
+	// (Windows, js/wasm, wasip1) it does nothing; call Reopen instead.
 	ReopenOnSIGHUP bool
 	// PathCheckEvery spaces out the check, made before a write, that the
 	// path still names the sink's file. Default 0: before every write,
@@ -214,7 +214,7 @@ func File(path string, opts *FileOptions) (*FileSink, error) {
 	}
 	if s.opt.ReopenOnSIGHUP {
 		s.sig = make(chan os.Signal, 1)
-		signal.Notify(s.sig, syscall.SIGHUP)
+		notifyHangup(s.sig)
 		s.wg.Add(1)
 		go s.onSIGHUP()
 	}

@@ -4,6 +4,7 @@ package sinks
 
 import (
 	"os"
+	"os/signal"
 	"syscall"
 )
 
@@ -16,3 +17,6 @@ func linkCount(fi os.FileInfo) (uint64, bool) {
 	}
 	return uint64(st.Nlink), true
 }
+
+// notifyHangup relays SIGHUP to c.
+func notifyHangup(c chan<- os.Signal) { signal.Notify(c, syscall.SIGHUP) }
