@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/loggerjs/loggerjs"
 )
 
 // Semantic events: one typed helper per family (error, http, db, job, ui,
@@ -30,7 +32,8 @@ import (
 //	             ErrorType        error.type                    a low-cardinality class of error
 //	error        Err              error                         the error itself (the record's error slot)
 //	             Type             error.type                    default: the Go type of Err
-//	             Stack            exception.stacktrace
+//	             Panic            panic                         the text of a recovered panic's value
+//	             Stack            stack                         loggerjs.StackKey; OTLP writes exception.stacktrace
 //	             Handled          error.handled                 bool, written when Handled or Unhandled is set
 //	http         Method           http.request.method
 //	             Route            http.route                    the route pattern: /users/{id}
@@ -80,9 +83,10 @@ const (
 	KeyDuration  = "duration"
 	KeyErrorType = "error.type"
 
-	KeyError               = "error"
-	KeyExceptionStacktrace = "exception.stacktrace"
-	KeyErrorHandled        = "error.handled"
+	KeyError        = "error"
+	KeyPanic        = "panic"
+	KeyStack        = loggerjs.StackKey
+	KeyErrorHandled = "error.handled"
 
 	KeyHTTPRequestMethod      = "http.request.method"
 	KeyHTTPRoute              = "http.route"
@@ -151,6 +155,7 @@ func appendDuration(dst []slog.Attr, d time.Duration) []slog.Attr {
 type ErrorEvent struct {
 	Err       error
 	Type      string // default: the Go type of Err, such as *net.OpError
+	Panic     string
 	Stack     string
 	Handled   bool // the error was handled: written as error.handled=true
 	Unhandled bool // the error escaped (a panic): written as error.handled=false
@@ -167,7 +172,8 @@ func (e ErrorEvent) AppendAttrs(dst []slog.Attr) []slog.Attr {
 		t = fmt.Sprintf("%T", e.Err)
 	}
 	dst = appendString(dst, KeyErrorType, t)
-	dst = appendString(dst, KeyExceptionStacktrace, e.Stack)
+	dst = appendString(dst, KeyPanic, e.Panic)
+	dst = appendString(dst, KeyStack, e.Stack)
 	if e.Handled || e.Unhandled {
 		dst = append(dst, slog.Bool(KeyErrorHandled, e.Handled))
 	}
