@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"fmt"
@@ -339,7 +340,7 @@ func (h *handler) finish(ctx context.Context, r *http.Request, st *requestState,
 		if v == http.ErrAbortHandler {
 			repanic, errorType = v, "aborted"
 		} else {
-			s.logPanic(ctx, r, v, debug.Stack())
+			s.logPanic(ctx, r, v, panicStack(debug.Stack()))
 			errorType = strconv.Itoa(http.StatusInternalServerError)
 			if st.w.status == 0 && !st.w.hijacked {
 				h := st.w.Header()
@@ -367,6 +368,28 @@ func (h *handler) finish(ctx context.Context, r *http.Request, st *requestState,
 func (h *handler) skipped(r *http.Request) bool {
 	s := h.s
 	return s.skipPaths[r.URL.Path] || (s.skip != nil && s.skip(r))
+}
+
+// panicStack cuts the frames of the recovery (debug.Stack, finish and
+// the runtime's panic) out of a stack taken in finish, so that the stack
+// starts at the frame that panicked.
+func panicStack(stack []byte) []byte {
+	header, rest, ok := bytes.Cut(stack, []byte("\n"))
+	if !ok {
+		return stack
+	}
+	i := bytes.Index(rest, []byte("\npanic("))
+	if i < 0 {
+		return stack
+	}
+	after := rest[i+1:]
+	for range 2 { // the panic( line and its file:line
+		_, after, ok = bytes.Cut(after, []byte("\n"))
+		if !ok {
+			return stack
+		}
+	}
+	return append(append(header, '\n'), after...)
 }
 
 // panicError is the error of a recovered panic whose value is not one.

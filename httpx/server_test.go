@@ -193,7 +193,8 @@ func TestPanicBecomes500AndAnErrorRecord(t *testing.T) {
 		!strings.HasPrefix(a["error.type"].String(), "runtime.") {
 		t.Errorf("panic record: level %v, err %v, attrs %v", p[0].Level, p[0].Err, a)
 	}
-	if st := a["stack"].String(); !strings.Contains(st, "TestPanicBecomes500AndAnErrorRecord") || !strings.Contains(st, "server_test.go") {
+	if st := a["stack"].String(); !strings.Contains(st, "TestPanicBecomes500AndAnErrorRecord") || !strings.Contains(st, "server_test.go") ||
+		strings.Contains(st, "runtime/debug.Stack") || !strings.HasPrefix(st, "goroutine ") {
 		t.Errorf("stack without the handler's frame:\n%s", st)
 	}
 	if roots(p[0])["request_id"] != "p1" {
