@@ -51,7 +51,7 @@ func newTree(t testing.TB, cfg *loggerjs.Config) (*loggerjs.Handler, *bytes.Buff
 // fixedClock makes both loggers stamp the same time.
 type fixedClock struct{ t time.Time }
 
-func (c fixedClock) Now() time.Time                       { return c.t }
+func (c fixedClock) Now() time.Time                         { return c.t }
 func (c fixedClock) NewTicker(d time.Duration) *time.Ticker { return time.NewTicker(d) }
 
 var now = time.Date(2025, 3, 4, 5, 6, 7, 890123456, time.UTC)

@@ -24,12 +24,33 @@ const markerTooDeep = "!ERROR: value nested too deep"
 func appendFields(dst []slog.Attr, fields []zapcore.Field, depth int) []slog.Attr {
 	for i, f := range fields {
 		if f.Type == zapcore.NamespaceType {
-			inner := appendFields(nil, fields[i+1:], depth+1)
-			return append(dst, slog.Attr{Key: f.Key, Value: slog.GroupValue(inner...)})
+			return append(dst, namespaceAttr(fields[i:], depth))
 		}
 		dst = appendField(dst, f, depth)
 	}
 	return dst
+}
+
+// namespaceAttr returns the group that fields[0], a Namespace, opens,
+// holding the rest of fields, each later Namespace a group inside.
+func namespaceAttr(fields []zapcore.Field, depth int) slog.Attr {
+	type level struct {
+		key   string
+		attrs []slog.Attr
+	}
+	var levels []level
+	for _, f := range fields {
+		if f.Type == zapcore.NamespaceType {
+			levels = append(levels, level{key: f.Key})
+			continue
+		}
+		l := &levels[len(levels)-1]
+		l.attrs = appendField(l.attrs, f, depth+len(levels))
+	}
+	for i := len(levels) - 1; i > 0; i-- {
+		levels[i-1].attrs = append(levels[i-1].attrs, slog.Attr{Key: levels[i].key, Value: slog.GroupValue(levels[i].attrs...)})
+	}
+	return slog.Attr{Key: levels[0].key, Value: slog.GroupValue(levels[0].attrs...)}
 }
 
 // appendField appends the attrs of one field other than a Namespace:
