@@ -14,10 +14,10 @@ import (
 // and SpanIDKey are the root package's; TraceFlagsKey is the key the
 // OTLP codec and the OpenTelemetry bridge read the flags from.
 const (
-	TraceIDKey      = loggerjs.TraceIDKey // "trace_id": 32 hex digits
-	SpanIDKey       = loggerjs.SpanIDKey  // "span_id": 16 hex digits, the span the code runs in
-	ParentSpanIDKey = "parent_span_id"    // 16 hex digits, the caller's span; absent for a root span
-	TraceFlagsKey   = "trace_flags"       // 2 hex digits; bit 0 is "sampled"
+	TraceIDKey      = loggerjs.TraceIDKey      // "trace_id": 32 hex digits
+	SpanIDKey       = loggerjs.SpanIDKey       // "span_id": 16 hex digits, the span the code runs in
+	ParentSpanIDKey = loggerjs.ParentSpanIDKey // "parent_span_id": 16 hex digits, the caller's span; absent for a root span
+	TraceFlagsKey   = loggerjs.TraceFlagsKey   // "trace_flags": 2 hex digits; bit 0 is "sampled"
 )
 
 // Trace flags defined by W3C Trace Context.
