@@ -43,7 +43,7 @@ func TestSpanChildAndNew(t *testing.T) {
 
 func TestSpanInContext(t *testing.T) {
 	ctx := context.Background()
-	if _, ok := SpanFrom(ctx); ok || SpanAttrs(ctx) != nil || SpanAttrs(nil) != nil {
+	if _, ok := SpanFrom(ctx); ok || SpanAttrs(ctx) != nil {
 		t.Fatal("empty context carries a span")
 	}
 	if WithSpan(ctx, Span{}) != ctx {
@@ -85,7 +85,7 @@ func TestSpanInContext(t *testing.T) {
 
 	b, _ := ParseBaggage("a=1")
 	bctx := WithBaggage(ctx, b)
-	if v, _ := BaggageFrom(bctx).Get("a"); v != "1" || BaggageFrom(ctx).Len() != 0 || BaggageFrom(nil).Len() != 0 {
+	if v, _ := BaggageFrom(bctx).Get("a"); v != "1" || BaggageFrom(ctx).Len() != 0 {
 		t.Error("baggage in context")
 	}
 }
