@@ -120,4 +120,9 @@ func joinCategory(names []string) string { return strings.Join(names, ".") }
 const (
 	TraceIDKey = "trace_id"
 	SpanIDKey  = "span_id"
+	// ParentSpanIDKey carries the caller's span id, when there is one.
+	ParentSpanIDKey = "parent_span_id"
+	// TraceFlagsKey carries the W3C trace flags as two hex digits; bit 0
+	// is "sampled".
+	TraceFlagsKey = "trace_flags"
 )

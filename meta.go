@@ -257,6 +257,13 @@ type namedMiddleware struct {
 	Middleware
 }
 
+// FailsClosed forwards the wrapped middleware's answer, so that Named
+// keeps a redaction stage failing closed.
+func (n *namedMiddleware) FailsClosed() bool {
+	fc, ok := n.Middleware.(interface{ FailsClosed() bool })
+	return ok && fc.FailsClosed()
+}
+
 func (s *snapshot) sinkStats() map[string]SinkStats {
 	if len(s.sinks) == 0 {
 		return nil

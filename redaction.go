@@ -38,11 +38,21 @@ func (noRedaction) RedactMessage(msg string) (string, bool)              { retur
 // defaultRedactor is the Redactor of a Config that names none.
 var defaultRedactor Redactor
 
+// inPlaceRedactor is implemented by the redaction engine's redactors
+// (the default, middleware.Redact's): they redact a record's own attrs in
+// one call, in place, reporting whether any changed and whether an attr
+// of KindAny did.
+type inPlaceRedactor interface {
+	RedactAttrs(groups []string, attrs []slog.Attr) (changed, changedAny bool)
+}
+
+var _ inPlaceRedactor = (*redact.Redactor)(nil)
+
 // redactRecord applies rd to r, copying on write.
 func redactRecord(rd Redactor, r *Record) {
 	groups := r.Scope.Groups()
 	errMoved := true // the error slot may need to follow its attr
-	if rr, ok := rd.(*redact.Redactor); ok && !r.shared {
+	if rr, ok := rd.(inPlaceRedactor); ok && !r.shared {
 		// The redactor of the defaults and of middleware.Redact, on attrs
 		// this record owns: one call, in place.
 		_, errMoved = rr.RedactAttrs(groups, r.attrs)
@@ -132,6 +142,10 @@ func Redaction(rd Redactor) Middleware { return &redactionMiddleware{rd: rd} }
 
 type redactionMiddleware struct{ rd Redactor }
 
+// FailsClosed reports true: a panic in this middleware must drop the
+// record, here and in middleware.Wrap and ToSlog.
+func (m *redactionMiddleware) FailsClosed() bool { return true }
+
 // Process applies the Redactor to r.
 func (m *redactionMiddleware) Process(_ context.Context, r *Record) bool {
 	redactRecord(m.rd, r)
@@ -140,10 +154,15 @@ func (m *redactionMiddleware) Process(_ context.Context, r *Record) bool {
 }
 
 // failsClosed reports whether a panic in m must drop the record.
-func failsClosed(m Middleware) bool {
-	if n, ok := m.(*namedMiddleware); ok {
-		m = n.Middleware
+func failsClosed(m Middleware) (closed bool) {
+	fc, ok := m.(interface{ FailsClosed() bool })
+	if !ok {
+		return false
 	}
-	_, ok := m.(*redactionMiddleware)
-	return ok
+	defer func() {
+		if recover() != nil {
+			closed = true
+		}
+	}()
+	return fc.FailsClosed()
 }

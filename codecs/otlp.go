@@ -30,7 +30,7 @@ type OTLPJSONOptions struct {
 // trace flags (bit 0 is "sampled"), as an integer or as the two hex
 // digits of a traceparent ("01"). The OTLP codec writes it as the
 // LogRecord's flags, beside traceId and spanId.
-const TraceFlagsKey = "trace_flags"
+const TraceFlagsKey = loggerjs.TraceFlagsKey
 
 // OTLPJSONCodec writes records in the OTLP/HTTP JSON encoding of an
 // ExportLogsServiceRequest, the body an OpenTelemetry collector accepts at
