@@ -20,6 +20,18 @@
 //     keys is on in every configuration without it; see Redaction below.
 //   - Sample, RateLimit and Dedupe drop records by chance or key, by rate,
 //     and by repetition.
+//   - MinLevel drops records below a level, per sink (loggerjs.WithMiddleware)
+//     or per category (LoggerConfig.Middleware).
+//   - RateLimit (token bucket), RateLimitFixedWindow and RateLimitSlidingWindow
+//     (LogTape's throttling filter) limit records per key (KeyBy, Key), log
+//     summaries with the reason window, eviction, flush or close, and are
+//     closed on a Configure swap and at Shutdown.
+//   - FirstThenEvery (zap's sampler), EveryNth (zerolog's BasicSampler) and
+//     Burst (zerolog's BurstSampler) keep records by exact counts per key.
+//   - FingersCrossed takes BufferLevel, AfterTrigger (PassThrough or HoldAgain),
+//     category isolation (IsolateCategory, IsolateDescendants, IsolateAncestors,
+//     IsolateAncestorsAndDescendants, Match) and ContextKeys with MaxBuffers
+//     and TTL.
 //   - FingersCrossed holds low-level records back until an error comes,
 //     per request or per category. It wraps a sink, since releasing
 //     records needs a destination.
