@@ -128,4 +128,3 @@ func BenchmarkRoundTripTransportNoScope(b *testing.B) {
 	}
 	roundTripBench(b, t, false)
 }
-
