@@ -2,7 +2,7 @@
 # bench, test-only interop modules).
 MODULES := $(shell find . -name go.mod -not -path './.git/*' -not -path '*/testdata/*' -exec dirname {} \; | sort)
 
-.PHONY: test vet fmt-check example bench
+.PHONY: test vet fmt-check staticcheck example bench
 
 # test runs the allocation tests, which the race detector would distort,
 # then every test of every module under the race detector.
@@ -15,6 +15,12 @@ test:
 
 vet:
 	@set -e; for m in $(MODULES); do (cd $$m && go vet ./...); done
+
+# staticcheck runs honnef.co/go/tools' staticcheck in every module; .ci/run
+# installs the pinned version.
+STATICCHECK ?= $(shell command -v staticcheck || echo $$(go env GOPATH)/bin/staticcheck)
+staticcheck:
+	@set -e; for m in $(MODULES); do echo "== staticcheck $$m"; (cd $$m && $(STATICCHECK) ./...); done
 
 fmt-check:
 	@out=$$(gofmt -l . | grep -v '/testdata/' || true); \

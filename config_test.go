@@ -10,9 +10,10 @@ import (
 	"github.com/loggerjs/loggerjs/sinks"
 )
 
-// uncomparableSink is a sink whose type cannot be a map key.
+// uncomparableSink is a sink whose type cannot be a map key: it holds a
+// slice.
 type uncomparableSink struct {
-	names []string
+	_ []string
 }
 
 func (uncomparableSink) Write(context.Context, *loggerjs.Record) error { return nil }

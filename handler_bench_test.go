@@ -23,7 +23,7 @@ func (u benchUser) LogValue() slog.Value {
 }
 
 var (
-	benchErr  = errors.New("connection reset by peer")
+	errBench  = errors.New("connection reset by peer")
 	benchTime = time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 )
 
@@ -32,7 +32,7 @@ func tenAttrs() []slog.Attr {
 	return []slog.Attr{
 		slog.Int("int", 42), slog.Int64("int64", 1<<40), slog.Float64("float", 3.14159),
 		slog.String("string", "hello world"), slog.Bool("bool", true), slog.Time("time", benchTime),
-		slog.Any("error", benchErr), slog.Duration("duration", 1500*time.Millisecond),
+		slog.Any("error", errBench), slog.Duration("duration", 1500*time.Millisecond),
 		slog.Any("user", benchUser{7, "ada"}), slog.String("path", "/api/v1/items"),
 	}
 }

@@ -14,8 +14,8 @@ import (
 // The values every scenario logs. Each logger is given them through its
 // own API, so the records it writes carry the same fields.
 var (
-	// PayloadErr is the error attr of S3.
-	PayloadErr = errors.New("connection reset by peer")
+	// ErrPayload is the error attr of S3.
+	ErrPayload = errors.New("connection reset by peer")
 	// PayloadTime is the time attr of S3. Its key is "created", so that it
 	// does not collide with any logger's own time field.
 	PayloadTime = time.Date(2026, 11, 21, 12, 0, 0, 123456789, time.UTC)
@@ -62,7 +62,7 @@ func logAttrsTen(l *slog.Logger, level slog.Level) {
 		slog.String("string", "hello world"),
 		slog.Bool("bool", true),
 		slog.Time("created", PayloadTime),
-		slog.Any("error", PayloadErr),
+		slog.Any("error", ErrPayload),
 		slog.Duration("duration", payloadDuration),
 		slog.Any("user", PayloadUser),
 		slog.String("path", "/api/v1/items"),
@@ -77,7 +77,7 @@ func logAttrsGroup(l *slog.Logger) {
 		slog.String("string", "hello world"),
 		slog.Bool("bool", true),
 		slog.Time("created", PayloadTime),
-		slog.Any("error", PayloadErr),
+		slog.Any("error", ErrPayload),
 		slog.Duration("duration", payloadDuration),
 		slog.Any("user", PayloadUser),
 		slog.String("path", "/api/v1/items"),
@@ -97,7 +97,7 @@ func infoTen(l *slog.Logger, level slog.Level) {
 		"string", "hello world",
 		"bool", true,
 		"created", PayloadTime,
-		"error", PayloadErr,
+		"error", ErrPayload,
 		"duration", payloadDuration,
 		"user", PayloadUser,
 		"path", "/api/v1/items",
@@ -112,7 +112,7 @@ func infoGroup(l *slog.Logger) {
 		"string", "hello world",
 		"bool", true,
 		"created", PayloadTime,
-		"error", PayloadErr,
+		"error", ErrPayload,
 		"duration", payloadDuration,
 		"user", PayloadUser,
 		"path", "/api/v1/items",
@@ -133,7 +133,7 @@ func boundArgs() []any {
 		slog.String("string", "hello world"),
 		slog.Bool("bool", true),
 		slog.Time("created", PayloadTime),
-		slog.Any("error", PayloadErr),
+		slog.Any("error", ErrPayload),
 		slog.Duration("duration", payloadDuration),
 		slog.Any("user", PayloadUser),
 		slog.String("path", "/api/v1/items"),
@@ -148,7 +148,7 @@ func zapTen() []zap.Field {
 		zap.String("string", "hello world"),
 		zap.Bool("bool", true),
 		zap.Time("created", PayloadTime),
-		zap.Error(PayloadErr),
+		zap.Error(ErrPayload),
 		zap.Duration("duration", payloadDuration),
 		zap.Object("user", PayloadUser),
 		zap.String("path", "/api/v1/items"),
@@ -163,7 +163,7 @@ func zapLogTen(l *zap.Logger, level zapcore.Level) {
 		zap.String("string", "hello world"),
 		zap.Bool("bool", true),
 		zap.Time("created", PayloadTime),
-		zap.Error(PayloadErr),
+		zap.Error(ErrPayload),
 		zap.Duration("duration", payloadDuration),
 		zap.Object("user", PayloadUser),
 		zap.String("path", "/api/v1/items"),
@@ -178,7 +178,7 @@ func zapLogGroup(l *zap.Logger) {
 		zap.String("string", "hello world"),
 		zap.Bool("bool", true),
 		zap.Time("created", PayloadTime),
-		zap.Error(PayloadErr),
+		zap.Error(ErrPayload),
 		zap.Duration("duration", payloadDuration),
 		zap.Object("user", PayloadUser),
 		zap.String("path", "/api/v1/items"),
@@ -197,7 +197,7 @@ func zerologTen(e *zerolog.Event) *zerolog.Event {
 		Str("string", "hello world").
 		Bool("bool", true).
 		Time("created", PayloadTime).
-		Err(PayloadErr).
+		Err(ErrPayload).
 		Dur("duration", payloadDuration).
 		Object("user", PayloadUser).
 		Str("path", "/api/v1/items")
@@ -210,7 +210,7 @@ func zerologContextTen(c zerolog.Context) zerolog.Context {
 		Str("string", "hello world").
 		Bool("bool", true).
 		Time("created", PayloadTime).
-		Err(PayloadErr).
+		Err(ErrPayload).
 		Dur("duration", payloadDuration).
 		Object("user", PayloadUser).
 		Str("path", "/api/v1/items")
