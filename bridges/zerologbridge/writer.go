@@ -131,29 +131,29 @@ func New(l *slog.Logger, opts *Options) zerolog.Logger {
 	return zerolog.New(w).Level(w.floor())
 }
 
-// floor returns the zerolog level of the lowest loggerjs level any
-// category at or below the writer's could enable.
+// floor returns the most verbose zerolog level that the writer's
+// category, or a category configured below it, lets through.
 func (w *Writer) floor() zerolog.Level {
 	if w.own == nil {
 		return zerolog.TraceLevel
 	}
+	levels := w.own.Levels()
+	if len(levels) == 0 { // not configured yet: everything may be buffered
+		return zerolog.TraceLevel
+	}
 	prefix := strings.Join(w.own.Category(), ".")
 	low := loggerjs.LevelOff
-	for _, cl := range w.own.Levels() {
-		if cl.Category == prefix || prefix == "" || strings.HasPrefix(cl.Category, prefix+".") {
+	for _, cl := range levels {
+		if cl.Configured && (prefix == "" || strings.HasPrefix(cl.Category, prefix+".")) {
 			low = min(low, cl.Level)
 		}
 	}
-	if len(w.own.Levels()) == 0 { // not configured yet: everything may be buffered
-		return zerolog.TraceLevel
-	}
-	best := zerolog.TraceLevel
-	for _, zl := range []zerolog.Level{zerolog.DebugLevel, zerolog.InfoLevel, zerolog.WarnLevel, zerolog.ErrorLevel} {
-		if Level(zl) <= low {
-			best = zl
+	for _, zl := range []zerolog.Level{zerolog.TraceLevel, zerolog.DebugLevel, zerolog.InfoLevel, zerolog.WarnLevel} {
+		if Level(zl) >= low || w.own.Enabled(context.Background(), Level(zl)) {
+			return zl
 		}
 	}
-	return best
+	return zerolog.ErrorLevel
 }
 
 // Level converts a zerolog level to a slog level: Trace is
