@@ -11,6 +11,7 @@ import (
 
 	"github.com/loggerjs/loggerjs"
 	"github.com/loggerjs/loggerjs/codecs"
+	"github.com/loggerjs/loggerjs/contextx"
 )
 
 // TraceIDs returns the trace and span ids, in hex, of the valid span in
@@ -28,6 +29,25 @@ func TraceIDs(ctx context.Context) (traceID, spanID string) {
 	}
 	return sc.TraceID().String(), sc.SpanID().String()
 }
+
+// SpanExtractor returns the valid OpenTelemetry span in ctx as a
+// contextx.Span, for middleware.TraceContext and the httpx middleware:
+//
+//	middleware.TraceContext(&middleware.TraceOptions{
+//		Extractors: []contextx.SpanExtractor{otelbridge.SpanExtractor},
+//	})
+//
+// so that the active span's ids win over the ones loggerjs carries. The
+// parent id is left zero: the OpenTelemetry API does not expose it.
+func SpanExtractor(ctx context.Context) (contextx.Span, bool) {
+	sc := trace.SpanContextFromContext(ctx)
+	if !sc.IsValid() {
+		return contextx.Span{}, false
+	}
+	return contextx.Span{TraceID: sc.TraceID(), SpanID: sc.SpanID(), Flags: byte(sc.TraceFlags())}, true
+}
+
+var _ contextx.SpanExtractor = SpanExtractor
 
 // Trace returns middleware that adds the trace_id, span_id and
 // trace_flags root attrs (loggerjs.TraceIDKey, loggerjs.SpanIDKey,
