@@ -25,10 +25,14 @@ require (
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
 	github.com/google/uuid v1.6.0 // indirect
+	github.com/loggerjs/loggerjs/bridges/logrusbridge v0.0.0-00010101000000-000000000000
+	github.com/loggerjs/loggerjs/bridges/zapbridge v0.0.0-00010101000000-000000000000
+	github.com/loggerjs/loggerjs/bridges/zerologbridge v0.0.0-00010101000000-000000000000
 	github.com/mattn/go-colorable v0.1.14 // indirect
 	github.com/mattn/go-isatty v0.0.20 // indirect
 	github.com/samber/lo v1.53.0 // indirect
 	github.com/samber/slog-common v0.21.0 // indirect
+	github.com/sirupsen/logrus v1.9.3
 	go.opentelemetry.io/auto/sdk v1.2.1 // indirect
 	go.opentelemetry.io/otel/metric v1.47.0 // indirect
 	go.opentelemetry.io/otel/sdk v1.47.0 // indirect
@@ -40,3 +44,9 @@ require (
 )
 
 tool golang.org/x/perf/cmd/benchstat
+
+replace github.com/loggerjs/loggerjs/bridges/zapbridge => ../bridges/zapbridge
+
+replace github.com/loggerjs/loggerjs/bridges/zerologbridge => ../bridges/zerologbridge
+
+replace github.com/loggerjs/loggerjs/bridges/logrusbridge => ../bridges/logrusbridge

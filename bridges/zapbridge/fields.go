@@ -99,7 +99,7 @@ func appendField(dst []slog.Attr, f zapcore.Field, depth int) []slog.Attr {
 		if depth >= maxDepth {
 			return append(dst, slog.String(f.Key, markerTooDeep))
 		}
-		enc := &objectEncoder{depth: depth + 1}
+		enc := newObjectEncoder(depth + 1)
 		err := f.Interface.(zapcore.ObjectMarshaler).MarshalLogObject(enc)
 		dst = append(dst, slog.Attr{Key: f.Key, Value: slog.GroupValue(enc.finish()...)})
 		return appendFieldError(dst, f.Key, err)
@@ -107,7 +107,7 @@ func appendField(dst []slog.Attr, f zapcore.Field, depth int) []slog.Attr {
 		if depth >= maxDepth {
 			return append(dst, slog.String(f.Key, markerTooDeep))
 		}
-		enc := &objectEncoder{depth: depth}
+		enc := newObjectEncoder(depth)
 		err := f.Interface.(zapcore.ObjectMarshaler).MarshalLogObject(enc)
 		dst = append(dst, enc.finish()...)
 		return appendFieldError(dst, f.Key, err)
@@ -307,9 +307,16 @@ func marshalArray(m zapcore.ArrayMarshaler, depth int) (list []any, err error) {
 // into: it collects attrs in order, and opens a group for each
 // namespace.
 type objectEncoder struct {
-	attrs []slog.Attr
-	open  []namespace // namespaces opened, outermost first
-	depth int
+	attrs  []slog.Attr
+	open   []namespace // namespaces opened, outermost first
+	depth  int
+	inline [6]slog.Attr // the first attrs, so a small object costs one allocation
+}
+
+func newObjectEncoder(depth int) *objectEncoder {
+	e := &objectEncoder{depth: depth}
+	e.attrs = e.inline[:0:len(e.inline)]
+	return e
 }
 
 type namespace struct {
@@ -344,7 +351,7 @@ func (e *objectEncoder) AddObject(key string, m zapcore.ObjectMarshaler) error {
 		e.add(slog.String(key, markerTooDeep))
 		return nil
 	}
-	inner := &objectEncoder{depth: e.depth + 1}
+	inner := newObjectEncoder(e.depth + 1)
 	err := m.MarshalLogObject(inner)
 	e.add(slog.Attr{Key: key, Value: slog.GroupValue(inner.finish()...)})
 	return err
@@ -468,7 +475,7 @@ func (a *arrayEncoder) AppendObject(m zapcore.ObjectMarshaler) error {
 		a.add(markerTooDeep)
 		return nil
 	}
-	enc := &objectEncoder{depth: a.depth + 1}
+	enc := newObjectEncoder(a.depth + 1)
 	err := m.MarshalLogObject(enc)
 	a.add(attrsMap(enc.finish()))
 	return err

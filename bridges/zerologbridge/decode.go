@@ -62,7 +62,7 @@ func currentFormats(o *options) formats {
 type decoder struct {
 	data  []byte
 	i     int
-	f     *formats
+	f     formats
 	depth int
 }
 
@@ -140,6 +140,9 @@ func (d *decoder) next() (bool, error) {
 func (d *decoder) object() ([]slog.Attr, error) {
 	more, err := d.openObject()
 	var attrs []slog.Attr
+	if more {
+		attrs = make([]slog.Attr, 0, 4)
+	}
 	for more && err == nil {
 		var k string
 		if k, err = d.key(); err != nil {
@@ -418,7 +421,8 @@ func (f *formats) fromString(key, s string) slog.Value {
 		return slog.StringValue(s)
 	}
 	if f.timeLayout != "" && len(s) >= 8 && (s[0] >= '0' && s[0] <= '9' || f.timeKeys[key]) {
-		if t, err := time.Parse(f.timeLayout, s); err == nil && t.Format(f.timeLayout) == s {
+		var buf [64]byte
+		if t, err := time.Parse(f.timeLayout, s); err == nil && string(t.AppendFormat(buf[:0], f.timeLayout)) == s {
 			return slog.TimeValue(t)
 		}
 	}

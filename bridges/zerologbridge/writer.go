@@ -244,8 +244,7 @@ type event struct {
 func handle(w *Writer, level zerolog.Level, known bool, p []byte) {
 	markDeliver()
 	data := bytes.Clone(bytes.TrimRight(p, "\r\n"))
-	f := currentFormats(&w.opts)
-	d := decoder{data: data, f: &f}
+	d := decoder{data: data, f: currentFormats(&w.opts)}
 	var buf [maxInlineAttrs]slog.Attr
 	var ev event
 	attrs, err := w.decode(&d, &ev, buf[:0])
@@ -310,7 +309,7 @@ func (w *Writer) decode(d *decoder, ev *event, dst []slog.Attr) ([]slog.Attr, er
 		if v, err = d.value(key); err != nil {
 			break
 		}
-		if !ev.take(key, v, w.opts.catKey, d.f) {
+		if !ev.take(key, v, w.opts.catKey, &d.f) {
 			if key == zerolog.ErrorFieldName && v.Kind() == slog.KindString {
 				v = slog.AnyValue(textError(v.String()))
 			}
