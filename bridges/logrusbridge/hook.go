@@ -173,7 +173,6 @@ func (h *Hook) Fire(e *logrus.Entry) error {
 		return nil
 	}
 	deliver(h, e)
-	inflight.Add(-1)
 	if e.Level <= logrus.FatalLevel && h.own != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), h.timeout)
 		defer cancel()

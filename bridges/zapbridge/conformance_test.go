@@ -3,6 +3,7 @@ package zapbridge_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"reflect"
 	"strings"
@@ -292,5 +293,38 @@ func TestOtherHandler(t *testing.T) {
 	}
 	if err := logger.Sync(); err != nil {
 		t.Error(err)
+	}
+}
+
+type panickingObject struct{}
+
+func (panickingObject) MarshalLogObject(enc zapcore.ObjectEncoder) error {
+	enc.AddString("before", "panic")
+	panic("marshaler broke")
+}
+
+// TestPanickingMarshaler checks that a MarshalLogObject or
+// MarshalLogArray that panics does not reach the caller: the record is
+// written, with what the marshaler added and zap's "<key>Error" field.
+func TestPanickingMarshaler(t *testing.T) {
+	h, buf := newTree(t, nil)
+	logger := zap.New(zapbridge.NewCore(h, nil))
+	logger.Info("m", zap.Object("obj", panickingObject{}), zap.Array("arr", zapcore.ArrayMarshalerFunc(func(zapcore.ArrayEncoder) error {
+		panic("array broke")
+	})), zap.Int("after", 1))
+	got := decodeOrdered(t, buf.Bytes())
+	want := []kv{
+		{"obj", map[string]any{"before": "panic"}},
+		{"objError", "PANIC=marshaler broke"},
+		{"arr", []any{}},
+		{"arrError", "PANIC=array broke"},
+		{"after", json.Number("1")},
+	}
+	if gf := fieldsOf(got); !reflect.DeepEqual(gf, want) {
+		t.Errorf("got %s", buf.Bytes())
+	}
+	logger.Info("still logging")
+	if !strings.Contains(buf.String(), "still logging") {
+		t.Errorf("the next record is missing")
 	}
 }

@@ -267,7 +267,6 @@ func (c *Core) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 		return nil
 	}
 	deliver(nc, ent, fields)
-	inflight.Add(-1)
 	if ent.Level > zapcore.ErrorLevel {
 		return c.Sync()
 	}

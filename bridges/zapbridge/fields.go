@@ -100,7 +100,7 @@ func appendField(dst []slog.Attr, f zapcore.Field, depth int) []slog.Attr {
 			return append(dst, slog.String(f.Key, markerTooDeep))
 		}
 		enc := newObjectEncoder(depth + 1)
-		err := f.Interface.(zapcore.ObjectMarshaler).MarshalLogObject(enc)
+		err := marshalObject(f.Interface.(zapcore.ObjectMarshaler), enc)
 		dst = append(dst, slog.Attr{Key: f.Key, Value: slog.GroupValue(enc.finish()...)})
 		return appendFieldError(dst, f.Key, err)
 	case zapcore.InlineMarshalerType:
@@ -108,7 +108,7 @@ func appendField(dst []slog.Attr, f zapcore.Field, depth int) []slog.Attr {
 			return append(dst, slog.String(f.Key, markerTooDeep))
 		}
 		enc := newObjectEncoder(depth)
-		err := f.Interface.(zapcore.ObjectMarshaler).MarshalLogObject(enc)
+		err := marshalObject(f.Interface.(zapcore.ObjectMarshaler), enc)
 		dst = append(dst, enc.finish()...)
 		return appendFieldError(dst, f.Key, err)
 	case zapcore.ArrayMarshalerType:
@@ -124,6 +124,23 @@ func appendField(dst []slog.Attr, f zapcore.Field, depth int) []slog.Attr {
 	default:
 		return append(dst, slog.String(f.Key+"Error", fmt.Sprintf("unknown field type: %v", f)))
 	}
+}
+
+// marshalObject runs a user's MarshalLogObject, turning a panic into an
+// error: logging never panics into the caller.
+func marshalObject(m zapcore.ObjectMarshaler, enc *objectEncoder) error {
+	return safely(func() error { return m.MarshalLogObject(enc) })
+}
+
+// safely calls f, turning a panic into an error that reads as zap's
+// ("PANIC=<value>").
+func safely(f func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("PANIC=%v", p)
+		}
+	}()
+	return f()
 }
 
 // appendFieldError appends zap's "<key>Error" attr for a marshaler that
@@ -296,7 +313,7 @@ func marshalArray(m zapcore.ArrayMarshaler, depth int) (list []any, err error) {
 		return []any{markerTooDeep}, nil
 	}
 	enc := &arrayEncoder{depth: depth}
-	err = m.MarshalLogArray(enc)
+	err = safely(func() error { return m.MarshalLogArray(enc) })
 	if enc.elems == nil {
 		enc.elems = []any{}
 	}
@@ -352,7 +369,7 @@ func (e *objectEncoder) AddObject(key string, m zapcore.ObjectMarshaler) error {
 		return nil
 	}
 	inner := newObjectEncoder(e.depth + 1)
-	err := m.MarshalLogObject(inner)
+	err := marshalObject(m, inner)
 	e.add(slog.Attr{Key: key, Value: slog.GroupValue(inner.finish()...)})
 	return err
 }
@@ -476,7 +493,7 @@ func (a *arrayEncoder) AppendObject(m zapcore.ObjectMarshaler) error {
 		return nil
 	}
 	enc := newObjectEncoder(a.depth + 1)
-	err := m.MarshalLogObject(enc)
+	err := marshalObject(m, enc)
 	a.add(attrsMap(enc.finish()))
 	return err
 }

@@ -26,10 +26,12 @@ var deliverReturn atomic.Uintptr
 // maxFrames bounds the stack reentered looks at.
 const maxFrames = 128
 
-// deliver hands one entry in. It must stay a frame of its own.
+// deliver hands one entry in, and takes it out of inflight when it is
+// done, even if it panics. It must stay a frame of its own.
 //
 //go:noinline
 func deliver(c *Core, ent zapcore.Entry, fields []zapcore.Field) {
+	defer inflight.Add(-1)
 	handle(c, ent, fields)
 }
 

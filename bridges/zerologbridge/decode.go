@@ -254,27 +254,44 @@ func (d *decoder) hex4() (rune, bool) {
 	return rune(n), true
 }
 
-// number reads a JSON number: an int64, a uint64, or a float64.
+// number reads a JSON number: an int64, a uint64, or a float64. A
+// float beyond float64's range is an infinity.
 func (d *decoder) number() (slog.Value, error) {
 	start := d.i
-	isFloat := false
-	for d.i < len(d.data) {
-		c := d.data[d.i]
-		if c >= '0' && c <= '9' || c == '-' || c == '+' {
+	digits := func() int {
+		n := 0
+		for d.i < len(d.data) && d.data[d.i] >= '0' && d.data[d.i] <= '9' {
 			d.i++
-			continue
+			n++
 		}
-		if c == '.' || c == 'e' || c == 'E' {
-			isFloat = true
-			d.i++
-			continue
-		}
-		break
+		return n
 	}
-	s := d.str(start, d.i)
-	if s == "" {
+	if d.i < len(d.data) && d.data[d.i] == '-' {
+		d.i++
+	}
+	intStart := d.i
+	if n := digits(); n == 0 || n > 1 && d.data[intStart] == '0' {
 		return slog.Value{}, errSyntax
 	}
+	isFloat := false
+	if d.i < len(d.data) && d.data[d.i] == '.' {
+		d.i++
+		if digits() == 0 {
+			return slog.Value{}, errSyntax
+		}
+		isFloat = true
+	}
+	if d.i < len(d.data) && (d.data[d.i] == 'e' || d.data[d.i] == 'E') {
+		d.i++
+		if d.i < len(d.data) && (d.data[d.i] == '+' || d.data[d.i] == '-') {
+			d.i++
+		}
+		if digits() == 0 {
+			return slog.Value{}, errSyntax
+		}
+		isFloat = true
+	}
+	s := d.str(start, d.i)
 	if !isFloat {
 		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 			return slog.Int64Value(n), nil

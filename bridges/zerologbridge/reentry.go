@@ -26,10 +26,12 @@ var deliverReturn atomic.Uintptr
 // maxFrames bounds the stack reentered looks at.
 const maxFrames = 128
 
-// deliver hands one event in. It must stay a frame of its own.
+// deliver hands one event in, and takes it out of inflight when it is
+// done, even if it panics. It must stay a frame of its own.
 //
 //go:noinline
 func deliver(w *Writer, level zerolog.Level, known bool, p []byte) {
+	defer inflight.Add(-1)
 	handle(w, level, known, p)
 }
 

@@ -216,7 +216,6 @@ func (w *Writer) write(level zerolog.Level, known bool, p []byte) (int, error) {
 		return len(p), nil
 	}
 	deliver(w, level, known, p)
-	inflight.Add(-1)
 	if known && (level == zerolog.FatalLevel || level == zerolog.PanicLevel) && w.own != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), w.opts.timeout)
 		defer cancel()
