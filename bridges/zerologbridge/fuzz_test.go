@@ -56,4 +56,3 @@ func FuzzWriter(f *testing.F) {
 		}
 	})
 }
-
