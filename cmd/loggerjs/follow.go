@@ -74,10 +74,9 @@ func (fl *follower) poll() error {
 		return nil
 	}
 	switch {
+	case fl.absent:
+		fl.warn(fmt.Sprintf("%s: appeared; following it", fl.path))
 	case fl.f == nil:
-		if fl.absent {
-			fl.warn(fmt.Sprintf("%s: appeared; following it", fl.path))
-		}
 	case !os.SameFile(fi, fl.fi):
 		fl.warn(fmt.Sprintf("%s: replaced; following the new file", fl.path))
 	case fi.Size() < fl.off:

@@ -264,4 +264,3 @@ func outputCodec(name string) (loggerjs.Codec, bool) {
 	}
 	return nil, false
 }
-

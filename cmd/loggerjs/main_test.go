@@ -150,8 +150,12 @@ func writeInputs(t *testing.T) {
 		name string
 		new  func(io.Writer) slog.Handler
 	}{
-		{"slog.ndjson", func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, &slog.HandlerOptions{Level: loggerjs.LevelTrace}) }},
-		{"slog-text.log", func(w io.Writer) slog.Handler { return slog.NewTextHandler(w, &slog.HandlerOptions{Level: loggerjs.LevelTrace}) }},
+		{"slog.ndjson", func(w io.Writer) slog.Handler {
+			return slog.NewJSONHandler(w, &slog.HandlerOptions{Level: loggerjs.LevelTrace})
+		}},
+		{"slog-text.log", func(w io.Writer) slog.Handler {
+			return slog.NewTextHandler(w, &slog.HandlerOptions{Level: loggerjs.LevelTrace})
+		}},
 	} {
 		var buf bytes.Buffer
 		sh := h.new(&buf)

@@ -75,6 +75,7 @@ func (s *stream) write(chunk []byte) {
 			}
 			s.partial = append(s.partial, chunk...)
 			if len(s.partial) > maxLine {
+				s.p.lines++
 				s.p.badLine(s.partial[:maxLine])
 				s.partial = s.partial[:0]
 				s.skipping = true
@@ -85,6 +86,13 @@ func (s *stream) write(chunk []byte) {
 		chunk = chunk[i+1:]
 		if s.skipping {
 			s.skipping = false
+			continue
+		}
+		if len(s.partial)+len(line) > maxLine {
+			s.partial = append(s.partial, line[:maxLine-len(s.partial)]...)
+			s.p.lines++
+			s.p.badLine(s.partial)
+			s.partial = s.partial[:0]
 			continue
 		}
 		if len(s.partial) > 0 {
@@ -251,9 +259,17 @@ func (p *processor) show(rs []*loggerjs.Record) {
 }
 
 // badLine shows a line that is no record as it is, and counts it.
+// Control characters other than tab are escaped (\x1b), so that a line
+// cannot drive the terminal.
 func (p *processor) badLine(b []byte) {
 	p.badLines++
-	p.bad.Write(b)
+	for _, c := range b {
+		if c < 0x20 && c != '\t' || c == 0x7f {
+			fmt.Fprintf(p.bad, "\\x%02x", c)
+			continue
+		}
+		p.bad.WriteByte(c)
+	}
 	p.bad.WriteByte('\n')
 }
 
