@@ -26,9 +26,12 @@ import (
 // BenchmarkBridges/lib=<library>/path=<native|bridge|...>, so that
 // benchstat -col /path puts a library's paths side by side.
 //
-// The disabled rows log at Debug into loggers at Info.
+// The disabled rows log at Debug into loggers at Info. The noredact rows
+// run the same paths into a tree with loggerjs.NoRedaction, since
+// redaction, on by default, is work that neither zap nor zapslog does.
 func BenchmarkBridges(b *testing.B) {
-	h := bridgeTree(b)
+	h := bridgeTree(b, nil)
+	plain := bridgeTree(b, loggerjs.NoRedaction)
 	run := func(name string, f func()) {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
@@ -44,6 +47,8 @@ func BenchmarkBridges(b *testing.B) {
 	run("lib=zap/path=native", func() { zapLogTen(zapNative, zapcore.InfoLevel) })
 	run("lib=zap/path=bridge", func() { zapLogTen(zapBridged, zapcore.InfoLevel) })
 	run("lib=zap/path=zapslog", func() { logAttrsTen(zapslogged, slog.LevelInfo) })
+	zapPlain := zap.New(zapbridge.NewCore(plain, nil))
+	run("lib=zap/path=bridge-noredact", func() { zapLogTen(zapPlain, zapcore.InfoLevel) })
 	run("lib=zap/path=native-disabled", func() { zapLogTen(zapNative, zapcore.DebugLevel) })
 	run("lib=zap/path=bridge-disabled", func() { zapLogTen(zapBridged, zapcore.DebugLevel) })
 
@@ -51,6 +56,8 @@ func BenchmarkBridges(b *testing.B) {
 	zlBridged := zerologbridge.New(slog.New(h), &zerologbridge.Options{DurationKeys: []string{"duration"}})
 	run("lib=zerolog/path=native", func() { zerologTen(zlNative.Info()).Msg("msg") })
 	run("lib=zerolog/path=bridge", func() { zerologTen(zlBridged.Info()).Msg("msg") })
+	zlPlain := zerologbridge.New(slog.New(plain), &zerologbridge.Options{DurationKeys: []string{"duration"}})
+	run("lib=zerolog/path=bridge-noredact", func() { zerologTen(zlPlain.Info()).Msg("msg") })
 
 	lrNative := logrus.New()
 	lrNative.SetOutput(io.Discard)
@@ -59,17 +66,23 @@ func BenchmarkBridges(b *testing.B) {
 	logrusbridge.Install(lrBridged, slog.New(h), nil)
 	run("lib=logrus/path=native", func() { logrusTen(lrNative) })
 	run("lib=logrus/path=bridge", func() { logrusTen(lrBridged) })
+	lrPlain := logrus.New()
+	logrusbridge.Install(lrPlain, slog.New(plain), nil)
+	run("lib=logrus/path=bridge-noredact", func() { logrusTen(lrPlain) })
 
 	slogged := slog.New(h)
 	run("lib=slog/path=loggerjs", func() { logAttrsTen(slogged, slog.LevelInfo) })
+	sloggedPlain := slog.New(plain)
+	run("lib=slog/path=loggerjs-noredact", func() { logAttrsTen(sloggedPlain, slog.LevelInfo) })
 }
 
 // bridgeTree is a loggerjs tree at Info whose root writes JSON to
-// io.Discard.
-func bridgeTree(b *testing.B) *loggerjs.Handler {
+// io.Discard, with the given Redactor (nil: the default).
+func bridgeTree(b *testing.B, rd loggerjs.Redactor) *loggerjs.Handler {
 	h, err := loggerjs.NewHandler(loggerjs.Config{
-		Sinks:   map[string]loggerjs.Sink{"json": sinks.Writer(io.Discard, codecs.JSON(nil))},
-		Loggers: []loggerjs.LoggerConfig{{Sinks: []string{"json"}, Level: slog.LevelInfo}},
+		Sinks:    map[string]loggerjs.Sink{"json": sinks.Writer(io.Discard, codecs.JSON(nil))},
+		Loggers:  []loggerjs.LoggerConfig{{Sinks: []string{"json"}, Level: slog.LevelInfo}},
+		Redactor: rd,
 	})
 	if err != nil {
 		b.Fatal(err)
@@ -93,4 +106,33 @@ func logrusTen(l *logrus.Logger) {
 		"user":     PayloadUser,
 		"path":     "/api/v1/items",
 	}).Info("msg")
+}
+
+// BenchmarkBridgesParallel is BenchmarkBridges' zap rows from every
+// core at once: the bridge walks the stack for its loop check only while
+// another record is in flight, which parallel logging makes common.
+func BenchmarkBridgesParallel(b *testing.B) {
+	h := bridgeTree(b, nil)
+	zapNative := zap.New(NewZapCore(zapcore.AddSync(io.Discard)))
+	zapBridged := zap.New(zapbridge.NewCore(h, nil))
+	zapslogged := slog.New(zapslog.NewHandler(NewZapCore(zapcore.AddSync(io.Discard))))
+	slogged := slog.New(h)
+	for _, c := range []struct {
+		name string
+		f    func()
+	}{
+		{"lib=zap/path=native", func() { zapLogTen(zapNative, zapcore.InfoLevel) }},
+		{"lib=zap/path=bridge", func() { zapLogTen(zapBridged, zapcore.InfoLevel) }},
+		{"lib=zap/path=zapslog", func() { logAttrsTen(zapslogged, slog.LevelInfo) }},
+		{"lib=slog/path=loggerjs", func() { logAttrsTen(slogged, slog.LevelInfo) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					c.f()
+				}
+			})
+		})
+	}
 }
