@@ -94,11 +94,23 @@ func run(ctx context.Context, args []string, env *environment) int {
 	)
 	fs.Var(&categories, "category", "show records of this `category` (app.db) and those below it; may be repeated")
 	fs.Var(&attrs, "attr", "show records with this attr: `key=value` (user.id=42, dotted through groups) or key; may be repeated, all must match")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
+	// Flags may follow file names (loggerjs app.log -level warn); after
+	// "--" every argument is a file.
+	var files []string
+	for rest := args; ; {
+		if err := fs.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return 0
+			}
+			return 2
 		}
-		return 2
+		left := fs.Args()
+		if n := len(rest) - len(left); n > 0 && rest[n-1] == "--" || len(left) == 0 {
+			files = append(files, left...)
+			break
+		}
+		files = append(files, left[0])
+		rest = left[1:]
 	}
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(env.stderr, "loggerjs: "+format+"\n", a...)
@@ -191,7 +203,6 @@ func run(ctx context.Context, args []string, env *environment) int {
 		p.bad = bufio.NewWriter(env.stderr)
 	}
 
-	files := fs.Args()
 	if len(files) == 0 {
 		files = []string{"-"}
 	}

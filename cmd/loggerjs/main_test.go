@@ -281,13 +281,17 @@ func TestFilters(t *testing.T) {
 		{"attr-bool", []string{"-attr", "exiting=true"}},
 		{"msg", []string{"-msg", "^(query|pool)"}},
 		{"msg-case", []string{"-msg", "(?i)SERVER"}},
+		{"flags-after-file", []string{in("mixed.log"), "-level", "error", "--", in("zap.ndjson")}},
 		{"combined", []string{"-level", "info", "-category", "app", "-since", "2025-12-01T09:30:01Z", "-msg", "request"}},
 		{"none-match", []string{"-level", "fatal", "-category", "lib"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			args := append([]string{"-color", "never", "-utc"}, tt.args...)
-			golden(t, "filter-"+tt.name, append(args, in("mixed.log")), "")
+			if tt.name != "flags-after-file" {
+				args = append(args, in("mixed.log"))
+			}
+			golden(t, "filter-"+tt.name, args, "")
 		})
 	}
 }
