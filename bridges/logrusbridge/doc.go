@@ -12,7 +12,8 @@
 // What maps to what:
 //
 //   - Entry.Data becomes attrs, sorted by key as logrus's formatters
-//     write them; values keep their Go types (an int is an int, a
+//     write them, and a field named time, level, msg or source is
+//     written as "fields.time" and so on, as logrus renames a clash; values keep their Go types (an int is an int, a
 //     time.Duration a duration, a struct is rendered by each codec, JSON
 //     through encoding/json as logrus does); an error fills the record's
 //     error slot.

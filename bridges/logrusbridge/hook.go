@@ -213,20 +213,30 @@ func handle(h *Hook, e *logrus.Entry) {
 	if !handler.Enabled(ctx, level) {
 		return
 	}
-	slices.Sort(keys)
+	slices.SortFunc(keys, func(a, b string) int { return strings.Compare(renamed(a), renamed(b)) })
 	var pc uintptr
 	if e.Caller != nil && e.Caller.PC != 0 {
 		pc = e.Caller.PC + 1 // a return address, as slog's own PCs are
 	}
 	r := slog.NewRecord(e.Time, level, e.Message, pc)
 	for _, k := range keys {
-		r.AddAttrs(slog.Any(k, e.Data[k]))
+		r.AddAttrs(slog.Any(renamed(k), e.Data[k]))
 	}
 	if own, ok := handler.(*loggerjs.Handler); ok {
 		_ = own.HandleFrom(ctx, Source, r)
 		return
 	}
 	_ = handler.Handle(ctx, r)
+}
+
+// renamed is the key a field is written under: the record's own keys
+// are prefixed with "fields.", as logrus's formatters prefix theirs.
+func renamed(k string) string {
+	switch k {
+	case slog.TimeKey, slog.LevelKey, slog.MessageKey, slog.SourceKey:
+		return "fields." + k
+	}
+	return k
 }
 
 // forCategory returns the handler for a dotted category below the

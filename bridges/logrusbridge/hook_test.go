@@ -120,6 +120,7 @@ func fieldTable() []struct {
 		{"bytes", logrus.Fields{"b": []byte("bytes")}},
 		{"nil", logrus.Fields{"nil": nil}},
 		{"marshaler", logrus.Fields{"m": marshaled{}, "ip": net.ParseIP("10.0.0.1")}},
+		{"clashing keys", logrus.Fields{"msg": "field", "level": 3, "time": "noon", "fields.a": 1, "z": 2}},
 		{"many", logrus.Fields{"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6, "g": 7, "h": 8, "i": 9, "j": 10, "k": 11, "l": 12}},
 	}
 }

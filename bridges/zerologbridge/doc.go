@@ -64,7 +64,10 @@
 //     in DurationKeys (with a numeric DurationFieldFormat) stays the
 //     number zerolog wrote: zerolog's JSON does not say it was one.
 //   - Times are RFC 3339 with nanoseconds; zerolog's text in its default
-//     layout (RFC 3339, seconds) reads the same.
+//     layout (RFC 3339, seconds) reads the same. The record's time is
+//     zerolog's timestamp field when the logger writes one (Timestamp()),
+//     to the precision of TimeFieldFormat, and else the time of the write,
+//     to the nanosecond.
 //   - A float that zerolog wrote without a fraction (2.0 as 2) is an
 //     integer: the text does not say otherwise.
 //   - Levels are named as loggerjs names them ("INFO", and "ERROR+2" for
