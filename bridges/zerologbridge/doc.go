@@ -74,6 +74,9 @@
 //     zerolog's panic); the message is "msg", not "message".
 //   - An empty object is left out, as slog leaves out empty groups.
 //   - Objects inside arrays are maps, written with their keys sorted.
+//   - A context given to an event (Event.Ctx) stays with zerolog: the
+//     writer sees bytes only, so attrs carried in that context
+//     (loggerjs.WithContextAttrs) are not added. Bind them as fields.
 //   - Fields bound with zerolog's With() are part of each event's bytes,
 //     so they are attrs of each record, not a bound scope.
 //   - Values under secret keys (password, token, …) are redacted, as they
