@@ -51,6 +51,10 @@ func BenchmarkBridges(b *testing.B) {
 	run("lib=zap/path=bridge-noredact", func() { zapLogTen(zapPlain, zapcore.InfoLevel) })
 	run("lib=zap/path=native-disabled", func() { zapLogTen(zapNative, zapcore.DebugLevel) })
 	run("lib=zap/path=bridge-disabled", func() { zapLogTen(zapBridged, zapcore.DebugLevel) })
+	// Without fields, a disabled call is only the level check.
+	zapNativeNamed, zapBridgedNamed := zapNative.Named("db"), zapBridged.Named("db")
+	run("lib=zap/path=native-disabled-nofields", func() { zapNativeNamed.Debug("msg") })
+	run("lib=zap/path=bridge-disabled-nofields", func() { zapBridgedNamed.Debug("msg") })
 
 	zlNative := NewZerolog(io.Discard)
 	zlBridged := zerologbridge.New(slog.New(h), &zerologbridge.Options{DurationKeys: []string{"duration"}})
