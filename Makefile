@@ -2,7 +2,7 @@
 # bench, test-only interop modules).
 MODULES := $(shell find . -name go.mod -not -path './.git/*' -not -path '*/testdata/*' -exec dirname {} \; | sort)
 
-.PHONY: test vet fmt-check staticcheck example bench
+.PHONY: test vet fmt-check staticcheck cross example bench
 
 # test runs the allocation tests, which the race detector would distort,
 # then every test of every module under the race detector.
@@ -21,6 +21,15 @@ vet:
 STATICCHECK ?= $(shell command -v staticcheck || echo $$(go env GOPATH)/bin/staticcheck)
 staticcheck:
 	@set -e; for m in $(MODULES); do echo "== staticcheck $$m"; (cd $$m && $(STATICCHECK) ./...); done
+
+# cross builds every package of the root module for the platforms Go runs
+# on besides linux/amd64, which test covers: building is the check.
+CROSS := darwin/arm64 windows/amd64 freebsd/amd64 js/wasm wasip1/wasm
+cross:
+	@set -e; for p in $(CROSS); do \
+		echo "== GOOS=$${p%/*} GOARCH=$${p#*/} go build ./..."; \
+		GOOS=$${p%/*} GOARCH=$${p#*/} go build ./...; \
+	done
 
 fmt-check:
 	@out=$$(gofmt -l . | grep -v '/testdata/' || true); \
