@@ -158,6 +158,35 @@ func TestCategoryLevels(t *testing.T) {
 	}
 }
 
+// TestConfiguredAfterNewCore checks a core made before the tree is
+// configured: the categories configured later are found when the core
+// meets a new logger name.
+func TestConfiguredAfterNewCore(t *testing.T) {
+	var buf bytes.Buffer
+	h, err := loggerjs.NewHandler(loggerjs.Config{EarlyBuffer: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close(t.Context())
+	logger := zap.New(zapbridge.NewCore(h, nil))
+	err = h.Configure(loggerjs.Config{
+		Sinks: map[string]loggerjs.Sink{"json": sinks.Writer(&buf, codecs.JSON(nil))},
+		Loggers: []loggerjs.LoggerConfig{
+			{Sinks: []string{"json"}, Level: slog.LevelInfo},
+			{Category: []string{"db"}, Sinks: []string{"json"}, Level: slog.LevelDebug},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger.Named("http").Info("first name")
+	logger.Named("db").Debug("db debug")
+	logger.Debug("root debug")
+	if got := buf.String(); !strings.Contains(got, "first name") || !strings.Contains(got, "db debug") || strings.Contains(got, "root debug") {
+		t.Errorf("records:\n%s", got)
+	}
+}
+
 // loopSink writes every record it receives back through zap, as a sink
 // built on a library that logs with zap would.
 type loopSink struct {

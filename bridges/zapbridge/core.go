@@ -74,14 +74,14 @@ func NewCore(h slog.Handler, opts *Options) *Core {
 	if opts != nil && opts.FlushTimeout > 0 {
 		sh.timeout = opts.FlushTimeout
 	}
+	empty := []slog.Handler{}
+	sh.probes.Store(&empty)
 	c := newScope(h, sh)
 	if c.own != nil {
 		sh.rootCat = c.own.Category()
+		sh.mu.Lock()
 		sh.addConfigured(c.own)
-	}
-	empty := []slog.Handler{}
-	if sh.probes.Load() == nil {
-		sh.probes.Store(&empty)
+		sh.mu.Unlock()
 	}
 	return c
 }
@@ -137,8 +137,9 @@ func Level(l zapcore.Level) slog.Level {
 
 // Enabled reports whether a zap entry at lvl could reach a sink from the
 // core's category or from a category below it that a zap logger name
-// may name: the core's own, those configured in the loggerjs tree when
-// NewCore ran, and those the core has seen since.
+// may name: the core's own, the names the core has logged under, and
+// those the loggerjs configuration named when NewCore ran or when the
+// core last met a new name.
 func (c *Core) Enabled(lvl zapcore.Level) bool {
 	l := Level(lvl)
 	ctx := context.Background()
@@ -217,7 +218,8 @@ func (c *Core) forName(name string) *Core {
 }
 
 // addProbe makes Enabled consult the category that the zap logger name
-// gives below the root handler.
+// gives below the root handler, and the categories configured below the
+// root since NewCore or the last new name.
 func (sh *shared) addProbe(name string) {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -228,14 +230,17 @@ func (sh *shared) addProbe(name string) {
 	h := sh.root.WithAttrs([]slog.Attr{loggerjs.Category(name)})
 	ps := append(slices.Clone(*sh.probes.Load()), h)
 	sh.probes.Store(&ps)
+	if own, ok := sh.root.(*loggerjs.Handler); ok {
+		sh.addConfigured(own)
+	}
 }
 
 // addConfigured adds a probe for each category below h's that the
-// loggerjs configuration names: the only ones whose levels can differ
-// from h's.
+// loggerjs configuration names and has none yet: the only ones whose
+// levels can differ from h's. sh.mu is held.
 func (sh *shared) addConfigured(h *loggerjs.Handler) {
 	prefix := strings.Join(sh.rootCat, ".")
-	var ps []slog.Handler
+	var added []slog.Handler
 	for _, cl := range h.Levels() {
 		if !cl.Configured || cl.Category == prefix {
 			continue
@@ -248,9 +253,12 @@ func (sh *shared) addConfigured(h *loggerjs.Handler) {
 			continue
 		}
 		sh.known[rest] = true
-		ps = append(ps, sh.root.WithAttrs([]slog.Attr{loggerjs.Category(rest)}))
+		added = append(added, sh.root.WithAttrs([]slog.Attr{loggerjs.Category(rest)}))
 	}
-	sh.probes.Store(&ps)
+	if len(added) > 0 {
+		ps := append(slices.Clone(*sh.probes.Load()), added...)
+		sh.probes.Store(&ps)
+	}
 }
 
 // Write hands ent and fields to the handler as one record. After an

@@ -77,8 +77,9 @@
 //   - Values under secret keys (password, token, …) are redacted, as
 //     they are for every loggerjs record.
 //   - Enabled consults the categories below the core's that the loggerjs
-//     configuration named when NewCore ran, and the names the core has
-//     logged under since; a category configured later that is more
-//     verbose than all of those is seen once something is logged under
-//     its name at a level already enabled.
+//     configuration named when NewCore ran or when the core last met a
+//     new logger name, and the names the core has logged under; a
+//     category configured after that, more verbose than all of those, is
+//     seen once anything is logged under a new name at a level already
+//     enabled.
 package zapbridge
