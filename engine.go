@@ -41,6 +41,8 @@ type engine struct {
 	env     []levelDirective // EnvLevel as read by the last configure
 	runtime []levelDirective // levels set at run time, in the order set
 
+	seen sync.Map // categoryKey -> []string: the categories logged to, for Levels
+
 	limiter      metaLimiter
 	afterLimiter metaLimiter // records logged after shutdown
 	now          func() time.Time

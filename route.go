@@ -169,7 +169,10 @@ func (s *snapshot) routeFor(cat []string, key string) *route {
 		return v.(*route)
 	}
 	rt := s.resolve(cat)
-	v, _ := s.routes.LoadOrStore(key, rt)
+	v, loaded := s.routes.LoadOrStore(key, rt)
+	if !loaded && s.eng != nil && s.early == nil {
+		s.eng.seen.LoadOrStore(key, rt.category)
+	}
 	return v.(*route)
 }
 

@@ -141,9 +141,8 @@ func (e *engine) levels() []CategoryLevel {
 		}
 	}
 	walk(snap.root, nil)
-	snap.routes.Range(func(_, v any) bool {
-		rt := v.(*route)
-		cats[categoryKey(rt.category)] = rt.category
+	e.seen.Range(func(k, v any) bool {
+		cats[k.(string)] = v.([]string)
 		return true
 	})
 	out := make([]CategoryLevel, 0, len(cats))

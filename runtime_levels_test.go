@@ -142,3 +142,28 @@ func TestRuntimeLevelsConcurrent(t *testing.T) {
 		t.Errorf("%d Debug records delivered under Debug, want 800", n)
 	}
 }
+
+// TestLevelsRemembersSeenCategories checks that Levels lists the
+// categories logged to, also after SetLevel and Configure replace the
+// configuration.
+func TestLevelsRemembersSeenCategories(t *testing.T) {
+	cfg := loggerjs.Config{Sinks: map[string]loggerjs.Sink{"out": &recSink{}}, Loggers: []loggerjs.LoggerConfig{{Sinks: []string{"out"}}}}
+	h, root := newTree(t, cfg)
+	defer h.Close(context.Background())
+	loggerjs.Child(root, "lib.parser").Info("seen")
+	has := func() bool {
+		return slices.ContainsFunc(h.Levels(), func(c loggerjs.CategoryLevel) bool { return c.Category == "lib.parser" })
+	}
+	if !has() {
+		t.Fatal("a category logged to is not listed")
+	}
+	if err := h.SetLevel("app", slog.LevelWarn); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Configure(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if !has() {
+		t.Error("SetLevel and Configure made Levels forget a category logged to")
+	}
+}

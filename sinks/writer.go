@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"github.com/loggerjs/loggerjs"
+	"github.com/loggerjs/loggerjs/codecs"
 )
 
 // WriterSink encodes each record with its codec and writes it to an
@@ -25,10 +26,13 @@ type WriterSink struct {
 
 var _ EncodedSink = (*WriterSink)(nil)
 
-// Writer returns a sink that writes records encoded by codec to w. The
-// sink does not own w: Close stops writing and flushes, but does not
-// close w.
+// Writer returns a sink that writes records encoded by codec to w; a nil
+// codec means codecs.JSON(nil). The sink does not own w: Close stops
+// writing and flushes, but does not close w.
 func Writer(w io.Writer, codec loggerjs.Codec) *WriterSink {
+	if codec == nil {
+		codec = codecs.JSON(nil)
+	}
 	return &WriterSink{w: w, codec: codec}
 }
 
