@@ -8,6 +8,7 @@ MODULES := $(shell find . -name go.mod -not -path './.git/*' -not -path '*/testd
 # then every test of every module under the race detector.
 test:
 	go test -count=1 -run 'Allocs' . ./codecs/ ./internal/redact/ ./middleware/
+	cd bridges/zapbridge && go test -count=1 -run 'Allocs' .
 	@set -e; for m in $(MODULES); do \
 		echo "== go test -race $$m"; \
 		(cd $$m && go test -race -count=1 ./...); \
