@@ -1,6 +1,10 @@
 package middleware
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"log/slog"
 	"regexp"
 
@@ -56,7 +60,18 @@ func JWT() Pattern { return Pattern{redact.JWT()} }
 func CardNumber() Pattern { return Pattern{redact.CardNumber()} }
 
 // RegexpPattern matches what re matches.
-func RegexpPattern(name string, re *regexp.Regexp) Pattern { return Pattern{redact.Regexp(name, re)} }
+func RegexpPattern(name string, re *regexp.Regexp) Pattern {
+	if re == nil {
+		return Pattern{redact.FuncPattern(name, nil)}
+	}
+	return Pattern{redact.FuncPattern(name, func(s string) (int, int) {
+		loc := re.FindStringIndex(s)
+		if loc == nil {
+			return -1, -1
+		}
+		return loc[0], loc[1]
+	})}
+}
 
 // A Redactor hides secrets in records: it is a loggerjs.Redactor built by
 // Redact. Set it as Config.Redactor to apply it to every record, or wrap
@@ -103,6 +118,18 @@ func (r *Redactor) RedactMessage(msg string) (string, bool) { return r.rd.Redact
 // as a JSON string.
 func (r *Redactor) RedactText(s string) (string, bool) { return r.rd.RedactText(s) }
 
+// hmacPseudonym returns the pseudonymiser of RedactOptions.HMACKey:
+// "hmac:" and the first 128 bits, in hex, of the value's HMAC-SHA256.
+func hmacPseudonym(key []byte) func(string) string {
+	key = append([]byte(nil), key...)
+	return func(v string) string {
+		m := hmac.New(sha256.New, key)
+		m.Write([]byte(v))
+		var sum [sha256.Size]byte
+		return "hmac:" + hex.EncodeToString(m.Sum(sum[:0])[:16])
+	}
+}
+
 // Redact returns a Redactor configured by opts, or an error naming the
 // bad option (an empty key, a malformed path, a pseudonymiser without a
 // key).
@@ -111,7 +138,13 @@ func Redact(opts *RedactOptions) (*Redactor, error) {
 	if opts != nil {
 		o = redact.Options{
 			Keys: opts.Keys, Paths: opts.Paths, Pseudonymize: opts.Pseudonymize,
-			HMACKey: opts.HMACKey, Mask: opts.Mask, NoDefaultKeys: opts.NoDefaultKeys,
+			Mask: opts.Mask, NoDefaultKeys: opts.NoDefaultKeys,
+		}
+		if len(opts.Pseudonymize) > 0 && len(opts.HMACKey) == 0 {
+			return nil, errors.New("middleware: RedactOptions.Pseudonymize needs an HMACKey")
+		}
+		if len(opts.HMACKey) > 0 {
+			o.Pseudonym = hmacPseudonym(opts.HMACKey)
 		}
 		for _, p := range opts.Patterns {
 			o.Patterns = append(o.Patterns, p.p)

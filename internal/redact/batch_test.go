@@ -42,7 +42,7 @@ func TestRedactAttrsMatchesRedactAttr(t *testing.T) {
 		slog.Any("s2", strValuer("nothing here")),
 		slog.Any("deep", groupValuer{}),
 	}
-	withPaths, err := New(Options{Paths: []string{"user.email", "*.pin"}, Pseudonymize: []string{"email"}, HMACKey: []byte("k")})
+	withPaths, err := New(Options{Paths: []string{"user.email", "*.pin"}, Pseudonymize: []string{"email"}, Pseudonym: testPseudonym})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,9 +31,6 @@
 package redact
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -90,14 +87,15 @@ type Options struct {
 	// message. Only the matched span is hidden.
 	Patterns []Pattern
 	// Pseudonymize names keys and dotted paths (as in Keys) whose values
-	// are replaced by "hmac:" and the first 128 bits, in hex, of their
-	// HMAC-SHA256 under HMACKey, so that equal values stay joinable
-	// across records without being readable. A key that is also secret
-	// is hidden, not pseudonymised.
+	// are replaced by what Pseudonym makes of them, so that equal values
+	// stay joinable across records without being readable. A key that is
+	// also secret is hidden, not pseudonymised.
 	Pseudonymize []string
-	// HMACKey is the key of the pseudonymiser. It is required when
-	// Pseudonymize is not empty.
-	HMACKey []byte
+	// Pseudonym makes the pseudonym of a value; it is required when
+	// Pseudonymize is not empty. middleware.Redact makes it from an HMAC
+	// key, so that this package, which every program that imports
+	// loggerjs links, needs no cryptography.
+	Pseudonym func(value string) string
 	// Mask replaces hidden values; empty means the constant Mask.
 	Mask string
 	// NoDefaultKeys leaves the default keys out, so that only Keys and
@@ -109,11 +107,11 @@ type Options struct {
 // the values it is given: a value with a secret in it is copied with the
 // secret replaced. A Redactor is safe for concurrent use.
 type Redactor struct {
-	secret  matcher
-	pseudo  matcher
-	hmacKey []byte
-	mask    string
-	maskVal slog.Value
+	secret      matcher
+	pseudo      matcher
+	pseudonymOf func(string) string
+	mask        string
+	maskVal     slog.Value
 	// maskJSON is the mask escaped for a JSON string.
 	maskJSON string
 	pats     []Pattern
@@ -139,7 +137,7 @@ func Default() *Redactor {
 // New returns a Redactor configured by opts, or an error naming the first
 // bad option.
 func New(opts Options) (*Redactor, error) {
-	r := &Redactor{mask: opts.Mask, hmacKey: append([]byte(nil), opts.HMACKey...)}
+	r := &Redactor{mask: opts.Mask, pseudonymOf: opts.Pseudonym}
 	if r.mask == "" {
 		r.mask = Mask
 	}
@@ -167,8 +165,8 @@ func New(opts Options) (*Redactor, error) {
 			return nil, fmt.Errorf("redact: Pseudonymize[%d]: %w", i, err)
 		}
 	}
-	if !r.pseudo.empty() && len(r.hmacKey) == 0 {
-		return nil, errors.New("redact: Pseudonymize needs an HMACKey")
+	if !r.pseudo.empty() && r.pseudonymOf == nil {
+		return nil, errors.New("redact: Pseudonymize needs a Pseudonym function")
 	}
 	for i, p := range opts.Patterns {
 		if p.find == nil {
@@ -332,13 +330,8 @@ func (r *Redactor) actionFor(path []string, key string) action {
 	return keep
 }
 
-// pseudonym returns the HMAC pseudonym of text.
-func (r *Redactor) pseudonym(text string) string {
-	m := hmac.New(sha256.New, r.hmacKey)
-	m.Write([]byte(text))
-	var sum [sha256.Size]byte
-	return "hmac:" + hex.EncodeToString(m.Sum(sum[:0])[:16])
-}
+// pseudonym returns the pseudonym of text.
+func (r *Redactor) pseudonym(text string) string { return r.pseudonymOf(text) }
 
 // replacement returns the value that stands for v under act.
 func (r *Redactor) replacement(act action, v slog.Value) slog.Value {

@@ -191,7 +191,7 @@ func TestPaths(t *testing.T) {
 }
 
 func TestPatterns(t *testing.T) {
-	rd, err := New(Options{Patterns: []Pattern{BearerToken(), JWT(), CardNumber(), Regexp("ssn", regexp.MustCompile(`\b\d{3}-\d{2}-\d{4}\b`))}})
+	rd, err := New(Options{Patterns: []Pattern{BearerToken(), JWT(), CardNumber(), regexpPattern("ssn", regexp.MustCompile(`\b\d{3}-\d{2}-\d{4}\b`))}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func TestMessageKeyValue(t *testing.T) {
 }
 
 func TestPseudonymize(t *testing.T) {
-	rd, err := New(Options{Pseudonymize: []string{"email"}, HMACKey: []byte("k")})
+	rd, err := New(Options{Pseudonymize: []string{"email"}, Pseudonym: testPseudonym})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +250,7 @@ func TestPseudonymize(t *testing.T) {
 		t.Errorf("different values, same pseudonym")
 	}
 	if _, err := New(Options{Pseudonymize: []string{"email"}}); err == nil {
-		t.Errorf("no HMACKey: no error")
+		t.Errorf("no Pseudonym: no error")
 	}
 }
 

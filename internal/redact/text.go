@@ -1,7 +1,6 @@
 package redact
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -498,18 +497,11 @@ func JWT() Pattern { return Pattern{name: "jwt", find: findJWT} }
 // grouped by single spaces or dashes, that pass the Luhn check.
 func CardNumber() Pattern { return Pattern{name: "card", find: findCard} }
 
-// Regexp matches what re matches.
-func Regexp(name string, re *regexp.Regexp) Pattern {
-	if re == nil {
-		return Pattern{name: name}
-	}
-	return Pattern{name: name, find: func(s string) (int, int) {
-		loc := re.FindStringIndex(s)
-		if loc == nil {
-			return -1, -1
-		}
-		return loc[0], loc[1]
-	}}
+// FuncPattern matches what find finds: the first match in s, as start
+// and end offsets, or -1, -1. middleware.RegexpPattern builds one from a
+// regular expression, so that this package needs no regexp.
+func FuncPattern(name string, find func(s string) (start, end int)) Pattern {
+	return Pattern{name: name, find: find}
 }
 
 func isTokenByte(c byte) bool {
