@@ -130,3 +130,52 @@ func TestExcludeSources(t *testing.T) {
 		t.Errorf("Filtered %v", h.Stats().Filtered)
 	}
 }
+
+var testGuard loggerjs.ReentryGuard
+
+//go:noinline
+func guardedDeliver(inner func()) {
+	defer testGuard.End()
+	guardedHandle(inner)
+}
+
+//go:noinline
+func guardedHandle(inner func()) {
+	testGuard.Mark()
+	inner()
+}
+
+// TestReentryGuard checks that Begin refuses a delivery started from
+// inside a delivery on the same goroutine, and allows one on another
+// goroutine meanwhile.
+func TestReentryGuard(t *testing.T) {
+	if !testGuard.Begin() {
+		t.Fatal("the first delivery was refused")
+	}
+	var inner, other bool
+	guardedDeliver(func() {
+		inner = testGuard.Begin()
+		if inner {
+			testGuard.End()
+		}
+		done := make(chan bool)
+		go func() {
+			ok := testGuard.Begin()
+			if ok {
+				testGuard.End()
+			}
+			done <- ok
+		}()
+		other = <-done
+	})
+	if inner {
+		t.Error("a delivery from inside a delivery was allowed")
+	}
+	if !other {
+		t.Error("a delivery on another goroutine was refused")
+	}
+	if !testGuard.Begin() {
+		t.Error("a delivery after the first ended was refused")
+	}
+	testGuard.End()
+}

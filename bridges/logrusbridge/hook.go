@@ -164,8 +164,7 @@ func (h *Hook) Drops() uint64 { return h.drops.Load() }
 // that logrus's exit or panic, which follows, loses nothing. It never
 // fails.
 func (h *Hook) Fire(e *logrus.Entry) error {
-	if inflight.Add(1) > 1 && reentered() {
-		inflight.Add(-1)
+	if !guard.Begin() {
 		h.drops.Add(1)
 		if h.own != nil {
 			h.own.CountBridgeDrop()
@@ -186,11 +185,11 @@ func (h *Hook) Fire(e *logrus.Entry) error {
 const maxInlineAttrs = 16
 
 // handle builds the record and hands it in. It is called from deliver
-// only, through one call site (see reentered).
+// only, through one call site (see guard).
 //
 //go:noinline
 func handle(h *Hook, e *logrus.Entry) {
-	markDeliver()
+	guard.Mark()
 	handler := h.base
 	var keyBuf [maxInlineAttrs]string
 	keys := keyBuf[:0]

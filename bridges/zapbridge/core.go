@@ -266,8 +266,7 @@ func (sh *shared) addConfigured(h *loggerjs.Handler) {
 // exit, which follows Write, loses nothing.
 func (c *Core) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	nc := c.forName(ent.LoggerName)
-	if inflight.Add(1) > 1 && reentered() {
-		inflight.Add(-1)
+	if !guard.Begin() {
 		c.sh.drops.Add(1)
 		if nc.own != nil {
 			nc.own.CountBridgeDrop()
@@ -286,11 +285,11 @@ func (c *Core) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 const maxInlineAttrs = 16
 
 // handle builds the record and hands it in. It is called from deliver
-// only, through one call site (see reentered).
+// only, through one call site (see guard).
 //
 //go:noinline
 func handle(c *Core, ent zapcore.Entry, fields []zapcore.Field) {
-	markDeliver()
+	guard.Mark()
 	var pc uintptr
 	if ent.Caller.Defined && ent.Caller.PC != 0 {
 		pc = ent.Caller.PC + 1 // a return address, as slog's own PCs are

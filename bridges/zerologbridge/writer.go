@@ -207,8 +207,7 @@ func (w *Writer) WriteLevel(level zerolog.Level, p []byte) (int, error) {
 }
 
 func (w *Writer) write(level zerolog.Level, known bool, p []byte) (int, error) {
-	if inflight.Add(1) > 1 && reentered() {
-		inflight.Add(-1)
+	if !guard.Begin() {
 		w.drops.Add(1)
 		if w.own != nil {
 			w.own.CountBridgeDrop()
@@ -224,6 +223,9 @@ func (w *Writer) write(level zerolog.Level, known bool, p []byte) (int, error) {
 	return len(p), nil
 }
 
+// maxCallerFrames bounds the stack searched for the caller zerolog names.
+const maxCallerFrames = 128
+
 // maxInlineAttrs is the number of attrs an event is decoded into without
 // a heap allocation of their own.
 const maxInlineAttrs = 16
@@ -237,11 +239,11 @@ type event struct {
 }
 
 // handle decodes one event and hands it in. It is called from deliver
-// only, through one call site (see reentered).
+// only, through one call site (see guard).
 //
 //go:noinline
 func handle(w *Writer, level zerolog.Level, known bool, p []byte) {
-	markDeliver()
+	guard.Mark()
 	data := bytes.Clone(bytes.TrimRight(p, "\r\n"))
 	d := decoder{data: data, f: currentFormats(&w.opts)}
 	var buf [maxInlineAttrs]slog.Attr
@@ -391,7 +393,7 @@ func callerPC(caller string) uintptr {
 		return 0
 	}
 	file := caller[:i]
-	var pcs [maxFrames]uintptr
+	var pcs [maxCallerFrames]uintptr
 	n := runtime.Callers(3, pcs[:])
 	frames := runtime.CallersFrames(pcs[:n])
 	for {
