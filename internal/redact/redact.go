@@ -186,7 +186,12 @@ func New(opts Options) (*Redactor, error) {
 func (r *Redactor) RedactAttr(groups []string, a slog.Attr) (slog.Attr, bool) {
 	kind := a.Value.Kind()
 	switch kind {
-	case slog.KindGroup, slog.KindAny, slog.KindLogValuer:
+	case slog.KindAny:
+		if done, ch := r.plainError(&a); done {
+			return a, ch
+		}
+		fallthrough
+	case slog.KindGroup, slog.KindLogValuer:
 		ok := r.redactComposite(groups, &a, kind)
 		return a, ok
 	}
@@ -474,7 +479,15 @@ func (r *Redactor) RedactAttrs(groups []string, attrs []slog.Attr) (changed, cha
 		a := &attrs[i]
 		kind := a.Value.Kind()
 		switch kind {
-		case slog.KindGroup, slog.KindAny, slog.KindLogValuer:
+		case slog.KindAny:
+			if done, ch := r.plainError(a); done {
+				if ch {
+					changed, changedAny = true, true
+				}
+				continue
+			}
+			fallthrough
+		case slog.KindGroup, slog.KindLogValuer:
 			if r.redactComposite(groups, a, kind) {
 				changed = true
 				// An error slot may follow this attr: it was, or now is,
