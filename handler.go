@@ -128,14 +128,16 @@ func (h *Handler) HandleFrom(ctx context.Context, source string, sr slog.Record)
 	sr.Attrs(func(a slog.Attr) bool {
 		switch a.Value.Kind() {
 		case slog.KindLogValuer:
-			if f, ok := asLazyMessage(a); ok {
+			// One look at the value for both of loggerjs's own LogValuers
+			// (asLazyMessage and asCategory would each ask its kind again).
+			switch x := a.Value.Any().(type) {
+			case lazyMessage:
 				if r.msg == "" {
-					r.lazy = f
+					r.lazy = x
 				}
 				return true
-			}
-			if names, ok := asCategory(a); ok {
-				extra = append(extra, names...)
+			case *categoryValue:
+				extra = append(extra, x.names...)
 				return true
 			}
 		case slog.KindAny:

@@ -2,6 +2,7 @@ package codecs
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -106,6 +107,60 @@ func safePrefix(s string) int {
 		return n
 	}
 	return safeBytes(s, i)
+}
+
+// shortSafe reports whether s, of at most 16 bytes, needs no escaping in
+// a JSON string: as one or two (overlapping) words, or, below four bytes,
+// a byte at a time.
+func shortSafe(s string) bool {
+	n := len(s)
+	switch {
+	case n >= 8:
+		return safeWord(loadWord(s)) && safeWord(loadWord(s[n-8:]))
+	case n >= 4:
+		return safeWord(uint64(loadHalf(s)) | uint64(loadHalf(s[n-4:]))<<32)
+	}
+	for i := range n {
+		if b := s[i]; b >= utf8.RuneSelf || !jsonSafe[b] {
+			return false
+		}
+	}
+	return true
+}
+
+// appendSafeString appends s, which needs no escaping, in quotes, growing
+// dst once.
+func appendSafeString(dst []byte, s string) []byte {
+	n := len(dst)
+	if cap(dst)-n < len(s)+2 {
+		dst = slices.Grow(dst, len(s)+2)
+	}
+	dst = dst[:n+len(s)+2]
+	dst[n] = '"'
+	copy(dst[n+1:], s)
+	dst[n+1+len(s)] = '"'
+	return dst
+}
+
+// appendSafeKey appends k, which needs no escaping, as an object key: a
+// comma first when sep is set, then k in quotes and a colon, growing dst
+// once.
+func appendSafeKey(dst []byte, k string, sep bool) []byte {
+	n := len(dst)
+	if cap(dst)-n < len(k)+4 {
+		dst = slices.Grow(dst, len(k)+4)
+	}
+	dst = dst[:n+len(k)+4]
+	if sep {
+		dst[n] = ','
+		n++
+	}
+	dst[n] = '"'
+	copy(dst[n+1:], k)
+	n += len(k) + 1
+	dst[n] = '"'
+	dst[n+1] = ':'
+	return dst[:n+2]
 }
 
 // loadWord returns the first eight bytes of s, little-endian.

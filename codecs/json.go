@@ -210,6 +210,11 @@ func (s *jsonState) freeGroups() {
 func (s *jsonState) fallback() { s.r.CodecFallback() }
 
 func (s *jsonState) key(k string) {
+	if len(k) <= 16 && shortSafe(k) {
+		s.buf = appendSafeKey(s.buf, k, s.sep)
+		s.sep = true
+		return
+	}
 	if s.sep {
 		s.buf = append(s.buf, ',')
 	}
@@ -230,6 +235,10 @@ func (s *jsonState) plainKey(quoted string) {
 }
 
 func (s *jsonState) str(v string) {
+	if len(v) <= 16 && shortSafe(v) || len(v) > 16 && safePrefix(v) == len(v) {
+		s.buf = appendSafeString(s.buf, v)
+		return
+	}
 	var bad bool
 	if s.buf, bad = appendJSONString(s.buf, v); bad {
 		s.fallback()
