@@ -174,7 +174,7 @@ func (s *AsyncSink) deliverChunks(ctx context.Context, batch []Entry) error {
 }
 
 func (s *AsyncSink) writeChunk(p []byte, records int) error {
-	return s.file.writeRecords(p, records)
+	return s.file.writeRecords(p, records, false)
 }
 
 // asyncChunk bounds the bytes Async hands a File in one write.

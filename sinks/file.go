@@ -53,10 +53,11 @@ type FileOptions struct {
 	// process; Close undoes that. Where the system has no SIGHUP
 	// (Windows, js/wasm, wasip1) it does nothing; call Reopen instead.
 	ReopenOnSIGHUP bool
-	// PathCheckEvery spaces out the check, made before a write, that the
-	// path still names the sink's file. Default 0: before every write,
-	// which costs a stat(2) per record (about half the cost of a write
-	// here).
+	// PathCheckEvery spaces out the check, made before a write(2), that
+	// the path still names the sink's file. Default 0: before every
+	// write(2), which is once per buffer (see BufferSize) or, with
+	// WriteThrough, a stat(2) per record (about half the cost of its
+	// write).
 	//
 	// With a positive interval, records written to a file that was
 	// removed between two checks are lost to anyone reading the path.
@@ -68,56 +69,79 @@ type FileOptions struct {
 	// and Close make the check too, whatever the interval, so no such
 	// loss goes uncounted, and return a *LossError naming the records
 	// lost.
-	// Records still in the buffer (BufferSize) are not lost: they are
-	// written to the new file. A file renamed rather than removed (as
-	// logrotate does) loses nothing: its records are in the renamed file.
+	// Records still in the buffer are not lost: they are written to the
+	// new file. A file renamed rather than removed (as logrotate does)
+	// loses nothing: its records are in the renamed file.
 	// Removal is told from renaming by the file's link count, which Unix
 	// systems report; elsewhere nothing is counted.
 	PathCheckEvery time.Duration
-	// BufferSize, when positive, makes the sink buffer encoded records in
-	// memory, as bufio.Writer and zap's BufferedWriteSyncer do, and write
-	// the buffer with one write(2) when the next record would not fit,
-	// when FlushEvery has passed since the first record went in, and on
-	// Flush, Rotate and Close. A record larger than BufferSize is written
-	// on its own, after the buffer. The path check and the rotation by
-	// size are then made once per buffer write instead of once per
-	// record; each file still stays within MaxSize, and a time rotation
-	// writes the buffer to the file it rotates first, so every record
-	// lands in the file of the period it was logged in.
+	// BufferSize is the size of the buffer in which the sink keeps
+	// encoded records, as bufio.Writer and zap's BufferedWriteSyncer do,
+	// and writes with one write(2) when the next record would not fit,
+	// when FlushEvery has passed since the first record went in, when a
+	// record at or above FlushLevel arrives, and on Flush, Rotate and
+	// Close. A record larger than BufferSize is written on its own, after
+	// the buffer. The path check and the rotation by size are made once
+	// per buffer write instead of once per record; each file still stays
+	// within MaxSize, and a time rotation writes the buffer to the file
+	// it rotates first, so every record lands in the file of the period
+	// it was logged in. Default 256 KiB (zap's); see WriteThrough for no
+	// buffer.
 	//
 	// Records in the buffer are lost if the process dies without Flush
-	// or Close: killed (SIGKILL), exited with os.Exit, or stopped by a
-	// runtime fatal error or an unrecovered panic, as with any user-space
-	// buffer. Flush and Close write them; loggerjs.Shutdown and
-	// Handler.Close call Close, loggerjs.Flush and Handler.Flush call
-	// Flush. A buffer write that fails (a full disk, an I/O error) is cut
-	// back out of the file and its records are dropped, counted as
+	// or Close: killed (SIGKILL, the kernel's OOM killer), exited with
+	// os.Exit, or stopped by a runtime fatal error or an unrecovered
+	// panic, as with any user-space buffer. Flush and Close write them;
+	// loggerjs.Shutdown and Handler.Close call Close, loggerjs.Flush and
+	// Handler.Flush call Flush, and so do the crash paths
+	// (loggerjs.Recover, loggerjs.Fatal, loggerjs.ShutdownOnSignal). A
+	// buffer write that fails (a full disk, an I/O error) is cut back out
+	// of the file and its records are dropped, counted as
 	// dropped_write_error and reported on the meta logger: Write has
 	// already returned for them.
-	//
-	// Default 0: no buffer; each record is written by its Write.
 	BufferSize int
 	// FlushEvery bounds how long a record waits in the buffer: the buffer
 	// is written at most this long after the first record in it was
-	// buffered, by a goroutine of the sink's own, which Close stops. Only
-	// with BufferSize. Default 1s.
+	// buffered, by a goroutine of the sink's own, which Close stops. It
+	// wakes once per FlushEvery at most, however many buffers fill in
+	// between. Default 1s.
 	FlushEvery time.Duration
+	// FlushLevel makes a record at or above this level write the buffer,
+	// itself included, at once: an Error record is in the kernel when
+	// its logging call returns, with every record logged before it, and
+	// survives the process being killed. A record that reaches the sink
+	// already encoded carries no level and waits in the buffer: one the
+	// handler encoded once for several sinks sharing a codec (see
+	// loggerjs.EncodedWriter). Async over a File keeps the levels of what
+	// it queues and honours FlushLevel. Default nil: slog.LevelError. A
+	// level above every record's, such as slog.Level(math.MaxInt), turns
+	// it off.
+	FlushLevel slog.Leveler
+	// WriteThrough turns the buffer off, as lumberjack and a plain
+	// *os.File behave: each record is written by its own Write with one
+	// write(2), so a record whose logging call returned is in the kernel
+	// and survives a crash of the process (not of the machine: Flush
+	// fsyncs). It costs a write(2) per record and, unless PathCheckEvery
+	// spaces the checks out, a stat(2) per record. BufferSize, FlushEvery
+	// and FlushLevel do not apply.
+	WriteThrough bool
 	// Clock is for tests; nil means the system clock.
 	Clock Clock
 }
 
-// FileSink writes records to a file, one encoded record per write(2) on
-// the calling goroutine (or, with FileOptions.BufferSize, a buffer of
-// records per write(2)), and rotates it by size and by time. It is safe
-// for concurrent use. A record is either written whole or its Write
-// returns an error: a write cut short by a full disk is cut back out of
-// the file, so no torn half-line stays behind. Records of a buffer whose
-// write fails are counted as dropped_write_error, since their Write has
-// returned; records still buffered when the process crashes are lost
-// (see FileOptions.BufferSize).
+// FileSink writes records to a file and rotates it by size and by time.
+// By default it keeps encoded records in a buffer and writes a buffer of
+// them with one write(2) on the calling goroutine (see
+// FileOptions.BufferSize for when, and what a crash loses); with
+// FileOptions.WriteThrough it writes each record with its own write(2).
+// It is safe for concurrent use. A write is whole or cut back out: a
+// write cut short by a full disk is removed from the file, so no torn
+// half-line stays behind, and its error is returned to the Write of a
+// record written through, or, for a buffer of records whose Write has
+// returned, counted as dropped_write_error.
 //
-// Before each write the sink checks that its path still names the file
-// it has open; if the file was removed or renamed, the path is opened
+// Before each write(2) the sink checks that its path still names the
+// file it has open; if the file was removed or renamed, the path is opened
 // afresh (created if need be), so nothing is written to an unlinked
 // file. FileOptions.PathCheckEvery spaces the checks out, and counts
 // what that loses.
@@ -146,12 +170,14 @@ type FileSink struct {
 	sinceCheck int64 // records written since the path was last checked
 	closed     bool
 
-	// With BufferSize: the records not yet written, how many they are,
-	// and when the first of them was buffered.
+	// Unless WriteThrough: the records not yet written, how many they
+	// are, and when the first of them was buffered.
 	buf        []byte
 	bufRecords int
 	bufSince   time.Time
-	flushKick  chan struct{} // tells the flusher the buffer is no longer empty
+	flushKick  chan struct{} // tells an idle flusher the buffer is no longer empty
+	flusherOn  bool          // the flusher is waiting on a timer: no kick needed
+	flushLevel slog.Leveler
 
 	millKick chan struct{}
 	millReq  chan chan struct{}
@@ -162,7 +188,7 @@ type FileSink struct {
 
 	written, bytes, errs, rotations, reopened, repaired atomic.Int64
 	compressed, removed, millErrors, unlinked           atomic.Int64
-	buffered, droppedWrite                              atomic.Int64
+	droppedWrite                                        atomic.Int64
 }
 
 var (
@@ -170,6 +196,10 @@ var (
 	_ loggerjs.StatsReporter = (*FileSink)(nil)
 	_ loggerjs.MetaReporting = (*FileSink)(nil)
 )
+
+// DefaultFileBufferSize is FileOptions.BufferSize's default: 256 KiB, the
+// size of zap's BufferedWriteSyncer.
+const DefaultFileBufferSize = 256 << 10
 
 // File opens (creating it and its directory if need be) the file at path
 // for appending and returns a sink that writes to it. It returns an
@@ -188,11 +218,23 @@ func File(path string, opts *FileOptions) (*FileSink, error) {
 		s.opt.Mode = 0o644
 	}
 	if s.opt.MaxSize < 0 || s.opt.RotateEvery < 0 || s.opt.MaxBackups < 0 || s.opt.MaxAge < 0 ||
-		s.opt.BufferSize < 0 || s.opt.FlushEvery < 0 {
-		return nil, fmt.Errorf("loggerjs/sinks: File %s: negative MaxSize, RotateEvery, MaxBackups, MaxAge, BufferSize or FlushEvery", path)
+		s.opt.BufferSize < 0 || s.opt.FlushEvery < 0 || s.opt.PathCheckEvery < 0 {
+		return nil, fmt.Errorf("loggerjs/sinks: File %s: negative MaxSize, RotateEvery, MaxBackups, MaxAge, BufferSize, FlushEvery or PathCheckEvery", path)
 	}
-	if s.opt.BufferSize > 0 && s.opt.FlushEvery == 0 {
-		s.opt.FlushEvery = time.Second
+	if s.opt.WriteThrough && s.opt.BufferSize > 0 {
+		return nil, fmt.Errorf("loggerjs/sinks: File %s: WriteThrough with a BufferSize", path)
+	}
+	if !s.opt.WriteThrough {
+		if s.opt.BufferSize == 0 {
+			s.opt.BufferSize = DefaultFileBufferSize
+		}
+		if s.opt.FlushEvery == 0 {
+			s.opt.FlushEvery = time.Second
+		}
+		s.flushLevel = s.opt.FlushLevel
+		if s.flushLevel == nil {
+			s.flushLevel = slog.LevelError
+		}
 	}
 	s.dir = filepath.Dir(path)
 	base := filepath.Base(path)
@@ -218,7 +260,7 @@ func File(path string, opts *FileOptions) (*FileSink, error) {
 		s.wg.Add(1)
 		go s.onSIGHUP()
 	}
-	if s.opt.BufferSize > 0 {
+	if !s.opt.WriteThrough {
 		s.buf = make([]byte, 0, s.opt.BufferSize)
 		s.flushKick = make(chan struct{}, 1)
 		s.wg.Add(1)
@@ -251,13 +293,14 @@ func (s *FileSink) scheduleRotation(now time.Time) {
 // Codec returns the sink's codec.
 func (s *FileSink) Codec() loggerjs.Codec { return s.codec }
 
-// Write encodes r and writes it. It returns the error of a write that
-// failed (the record is then not in the file), and loggerjs.ErrClosed
-// after Close.
-func (s *FileSink) Write(ctx context.Context, r *loggerjs.Record) error {
+// Write encodes r and buffers it, writing the buffer if it is full or r
+// is at or above FlushLevel; with WriteThrough it writes r. It returns
+// the error of a write that failed and held r (r is then not in the
+// file), and loggerjs.ErrClosed after Close.
+func (s *FileSink) Write(_ context.Context, r *loggerjs.Record) error {
 	bp := bufPool.Get().(*[]byte)
 	b := s.codec.Append((*bp)[:0], r)
-	err := s.WriteEncoded(ctx, b)
+	err := s.writeRecords(b, 1, s.flushLevel != nil && r.Level >= s.flushLevel.Level())
 	if cap(b) <= maxPooledBuffer {
 		*bp = b
 		bufPool.Put(bp)
@@ -265,26 +308,35 @@ func (s *FileSink) Write(ctx context.Context, r *loggerjs.Record) error {
 	return err
 }
 
-// WriteEncoded writes p, whole records encoded by the sink's codec, in
-// one write, rotating first if p would pass MaxSize or the rotation time
-// has come. With BufferSize, it copies p into the buffer instead, unless
-// p is larger than the buffer.
+// WriteEncoded buffers p, whole records encoded by the sink's codec,
+// unless p is larger than the buffer; with WriteThrough, or when p is
+// larger, it writes p in one write, rotating first if p would pass
+// MaxSize or the rotation time has come. p carries no level: FlushLevel
+// does not apply to it.
 func (s *FileSink) WriteEncoded(_ context.Context, p []byte) error {
-	return s.writeRecords(p, 1)
+	return s.writeRecords(p, 1, false)
 }
 
 // writeRecords writes p, which holds records whole records, in one write:
-// all of them or, with an error, none. With a buffer it buffers them.
-func (s *FileSink) writeRecords(p []byte, records int) error {
+// all of them or, with an error, none. With a buffer it buffers them,
+// and with now writes the buffer, p included, at once.
+func (s *FileSink) writeRecords(p []byte, records int, now bool) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.closed {
+		s.mu.Unlock()
 		return loggerjs.ErrClosed
 	}
-	if s.buf != nil {
-		return s.bufferRecords(p, records)
+	var err error
+	if s.buf == nil {
+		err = s.writeLocked(p, records)
+	} else {
+		err = s.bufferRecords(p, records)
+		if now && err == nil {
+			s.writeBuffer() // a failure is counted and reported, not p's alone
+		}
 	}
-	return s.writeLocked(p, records)
+	s.mu.Unlock()
+	return err
 }
 
 // writeLocked writes p, which holds records whole records, in one write.
@@ -391,14 +443,16 @@ func (s *FileSink) bufferRecords(p []byte, records int) error {
 	}
 	if len(s.buf) == 0 {
 		s.bufSince = s.clock.Now()
-		select {
-		case s.flushKick <- struct{}{}:
-		default:
+		if !s.flusherOn {
+			s.flusherOn = true
+			select {
+			case s.flushKick <- struct{}{}:
+			default:
+			}
 		}
 	}
 	s.buf = append(s.buf, p...)
 	s.bufRecords += records
-	s.buffered.Add(int64(records))
 	return nil
 }
 
@@ -427,7 +481,6 @@ func (s *FileSink) writeBuffer() (lost int, err error) {
 	}
 	p, records := s.buf, s.bufRecords
 	s.buf, s.bufRecords = s.buf[:0], 0
-	s.buffered.Add(-int64(records))
 	err = s.writeLocked(p, records)
 	if err != nil {
 		s.droppedWrite.Add(int64(records))
@@ -439,8 +492,11 @@ func (s *FileSink) writeBuffer() (lost int, err error) {
 }
 
 // flusher writes the buffer once FlushEvery has passed since its first
-// record was buffered. bufferRecords kicks it each time the buffer stops
-// being empty.
+// record was buffered. bufferRecords kicks it when the buffer stops being
+// empty while the flusher is idle; while it waits on a timer, buffers
+// that fill and are written in between cost it nothing: when the timer
+// fires it waits again for the buffer's first record to be FlushEvery
+// old.
 func (s *FileSink) flusher() {
 	defer s.wg.Done()
 	for {
@@ -452,12 +508,14 @@ func (s *FileSink) flusher() {
 		for {
 			s.mu.Lock()
 			if s.closed || len(s.buf) == 0 {
+				s.flusherOn = false
 				s.mu.Unlock()
 				break
 			}
 			wait := s.bufSince.Add(s.opt.FlushEvery).Sub(s.clock.Now())
 			if wait <= 0 {
 				s.writeBuffer()
+				s.flusherOn = false
 				s.mu.Unlock()
 				break
 			}
@@ -648,12 +706,12 @@ func (s *FileSink) kickMill() {
 	}
 }
 
-// Flush writes the buffer, if the sink has one, and fsyncs the file, so
-// what was written survives a crash of the machine, not only of the
-// process. Without BufferSize, records are written to the file
-// descriptor by Write itself, so a process that dies after Write
-// returned loses nothing even without Flush; with it, Flush is what
-// saves the buffered records from a crash of the process. Flush writes
+// Flush writes the buffer and fsyncs the file, so what was written
+// survives a crash of the machine, not only of the process. Flush is
+// what saves the buffered records from a crash of the process; with
+// WriteThrough, records are written to the file descriptor by Write
+// itself, so a process that dies after Write returned loses nothing
+// even without Flush. Flush writes
 // the buffer even if ctx is done (one write(2); a crash path may have
 // little time left). fsync cannot be interrupted: Flush returns ctx's
 // error without syncing if ctx is done, and otherwise waits for the
@@ -756,6 +814,9 @@ func (s *FileSink) SetMetaReporter(name string, m loggerjs.MetaReporter) { s.rep
 // written; see BufferSize). Records that Write took are written,
 // buffered or dropped.
 func (s *FileSink) SinkStats() map[string]int64 {
+	s.mu.Lock()
+	buffered := s.bufRecords
+	s.mu.Unlock()
 	return map[string]int64{
 		"written":             s.written.Load(),
 		"bytes":               s.bytes.Load(),
@@ -768,7 +829,7 @@ func (s *FileSink) SinkStats() map[string]int64 {
 		"mill_errors":         s.millErrors.Load(),
 		"dropped_unlinked":    s.unlinked.Load(),
 		"dropped_write_error": s.droppedWrite.Load(),
-		"buffered":            s.buffered.Load(),
+		"buffered":            int64(buffered),
 	}
 }
 

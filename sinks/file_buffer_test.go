@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -55,6 +56,94 @@ func TestFileBufferedOptions(t *testing.T) {
 	if s.opt.FlushEvery != time.Second {
 		t.Fatalf("FlushEvery defaults to %v, want 1s", s.opt.FlushEvery)
 	}
+}
+
+// TestFileDefaults: a File with no options buffers 256 KiB for at most
+// a second; WriteThrough writes each record at once and takes no
+// BufferSize.
+func TestFileDefaults(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := File(filepath.Join(dir, "bad.log"), &FileOptions{WriteThrough: true, BufferSize: 1024}); err == nil {
+		t.Fatal("File accepted WriteThrough with a BufferSize")
+	}
+	path := filepath.Join(dir, "app.log")
+	clk := newFakeClock()
+	s := mustFile(t, path, &FileOptions{Clock: clk})
+	if s.opt.BufferSize != 256<<10 || cap(s.buf) != 256<<10 || s.opt.FlushEvery != time.Second {
+		t.Fatalf("BufferSize %d (buffer of %d), FlushEvery %v; want 256 KiB, 1s", s.opt.BufferSize, cap(s.buf), s.opt.FlushEvery)
+	}
+	ctx := context.Background()
+	s.Write(ctx, rec(0))
+	if got := fileMsgs(t, path); got != "" || s.SinkStats()["buffered"] != 1 {
+		t.Fatalf("written at once by default: %q", got)
+	}
+	clk.waitTimers(t, 1)
+	clk.Advance(time.Second)
+	eventually(t, "the buffer written after FlushEvery", func() bool { return s.SinkStats()["written"] == 1 })
+	if got := fileMsgs(t, path); got != "m0" {
+		t.Fatalf("after FlushEvery: %q", got)
+	}
+	closeNow(t, s)
+
+	through := filepath.Join(dir, "through.log")
+	wt := mustFile(t, through, &FileOptions{WriteThrough: true, Clock: clk})
+	defer closeNow(t, wt)
+	wt.Write(ctx, rec(1))
+	if got := fileMsgs(t, through); got != "m1" || wt.buf != nil || wt.SinkStats()["buffered"] != 0 {
+		t.Fatalf("WriteThrough: file holds %q", got)
+	}
+}
+
+// TestFileFlushLevel: a record at or above FlushLevel (Error by default)
+// writes the buffer, itself last, with one write; records below it wait.
+// Bytes handed over already encoded carry no level and wait too.
+func TestFileFlushLevel(t *testing.T) {
+	at := func(i int, level slog.Level) *loggerjs.Record {
+		r := rec(i)
+		r.Level = level
+		return r
+	}
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name  string
+		level slog.Leveler
+		want  []string // the file after each of Info, Warn, Error, Info
+	}{
+		{"default", nil, []string{"", "", "m0 m1 m2", "m0 m1 m2"}},
+		{"Warn", slog.LevelWarn, []string{"", "m0 m1", "m0 m1 m2", "m0 m1 m2"}},
+		{"off", slog.Level(math.MaxInt), []string{"", "", "", ""}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "app.log")
+			s := mustFile(t, path, &FileOptions{FlushLevel: tc.level, Clock: newFakeClock()})
+			for i, level := range []slog.Level{slog.LevelInfo, slog.LevelWarn, slog.LevelError, slog.LevelInfo} {
+				if err := s.Write(ctx, at(i, level)); err != nil {
+					t.Fatal(err)
+				}
+				if got := fileMsgs(t, path); got != tc.want[i] {
+					t.Fatalf("after record %d (%v): file holds %q, want %q", i, level, got, tc.want[i])
+				}
+			}
+			closeNow(t, s)
+			if got := fileMsgs(t, path); got != "m0 m1 m2 m3" {
+				t.Fatalf("after Close: %q", got)
+			}
+		})
+	}
+	t.Run("encoded", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "app.log")
+		s := mustFile(t, path, &FileOptions{Clock: newFakeClock()})
+		if err := s.WriteEncoded(ctx, s.Codec().Append(nil, at(0, slog.LevelError))); err != nil {
+			t.Fatal(err)
+		}
+		if got := fileMsgs(t, path); got != "" {
+			t.Fatalf("encoded Error record written at once: %q", got)
+		}
+		closeNow(t, s)
+		if got := fileMsgs(t, path); got != "m0" {
+			t.Fatalf("after Close: %q", got)
+		}
+	})
 }
 
 // TestFileBufferedWritesWhenFullAndOnFlushAndClose: records wait in the

@@ -66,8 +66,10 @@ func TestENOSPCCountedByHandler(t *testing.T) {
 	}
 }
 
+// TestFileDevFull: written through, every record's Write returns the
+// device's ENOSPC. (TestFileBufferedDevFull is the buffered default.)
 func TestFileDevFull(t *testing.T) {
-	s, err := File("/dev/full", nil)
+	s, err := File("/dev/full", &FileOptions{WriteThrough: true})
 	if err != nil {
 		t.Skipf("no /dev/full: %v", err)
 	}
@@ -105,12 +107,13 @@ func mountTmpfs(t *testing.T, opts string) string {
 	return dir
 }
 
-// TestFileTinyTmpfsFills writes into a 16 KiB tmpfs until it is full: every
-// record is on disk whole or its Write returned ENOSPC, and the bytes of a
-// write cut short are cut back out of the file.
+// TestFileTinyTmpfsFills writes through into a 16 KiB tmpfs until it is
+// full: every record is on disk whole or its Write returned ENOSPC, and
+// the bytes of a write cut short are cut back out of the file.
+// (TestFileBufferedTinyTmpfsFills is the buffered default.)
 func TestFileTinyTmpfsFills(t *testing.T) {
 	dir := mountTmpfs(t, "size=16k,mode=0755")
-	s := mustFile(t, filepath.Join(dir, "app.log"), nil)
+	s := mustFile(t, filepath.Join(dir, "app.log"), &FileOptions{WriteThrough: true})
 	var refused int64
 	const logged = 200
 	for i := range logged {
@@ -136,13 +139,32 @@ func TestFileTinyTmpfsFills(t *testing.T) {
 
 // TestFileReadOnlyDirectory: a read-only mount lands over the log
 // directory while the sink writes. The path now names a directory the
-// process cannot write: each write fails and is counted, and writing
-// resumes into the original file once the mount goes away.
+// process cannot write. Written through, each write fails and is
+// counted, and writing resumes into the original file once the mount
+// goes away. Buffered (the default), the records wait in the buffer,
+// which is written to the original file after the mount went: nothing
+// is refused.
 func TestFileReadOnlyDirectory(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		opts    *FileOptions
+		refused int64
+		lines   int
+	}{
+		{"write-through", &FileOptions{WriteThrough: true}, 5, 2},
+		{"buffered", nil, 0, 7},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			readOnlyDirectory(t, tc.opts, tc.refused, tc.lines)
+		})
+	}
+}
+
+func readOnlyDirectory(t *testing.T, opts *FileOptions, wantRefused int64, wantLines int) {
 	dir := t.TempDir()
 	logs := filepath.Join(dir, "logs")
 	path := filepath.Join(logs, "app.log")
-	s := mustFile(t, path, nil)
+	s := mustFile(t, path, opts)
 	s.Write(context.Background(), rec(0))
 
 	if err := syscall.Mount("tmpfs", logs, "tmpfs", syscall.MS_RDONLY, "size=4k"); err != nil {
@@ -164,7 +186,7 @@ func TestFileReadOnlyDirectory(t *testing.T) {
 	closeNow(t, s)
 	st := s.SinkStats()
 	lines := linesOf(t, path)
-	if refused != 5 || len(lines) != 2 || msgOf(lines[1]) != "m6" {
+	if refused != wantRefused || len(lines) != wantLines || msgOf(lines[len(lines)-1]) != "m6" {
 		t.Fatalf("refused %d, lines %v, stats %v", refused, lines, st)
 	}
 	checkAccounting(t, 7, int64(len(lines)), refused, nil)
@@ -181,12 +203,15 @@ func TestFileChildProcess(t *testing.T) {
 		t.Skip("runs only as the child of a crash test")
 	}
 	var s *FileSink
-	if mode != "unprivileged" {
-		var opts *FileOptions
-		if strings.HasPrefix(mode, "buffered-") {
+	if mode != "unprivileged" && !strings.HasPrefix(mode, "registry-") {
+		var opts *FileOptions // "crash" and "default-kill": the defaults
+		switch {
+		case strings.HasPrefix(mode, "buffered-"):
 			// No FlushEvery write during the test: what is in the file is
 			// what the buffer filled and Flush wrote.
 			opts = &FileOptions{BufferSize: 16 << 10, FlushEvery: time.Hour}
+		case mode == "kill":
+			opts = &FileOptions{WriteThrough: true}
 		}
 		var err error
 		if s, err = File(path, opts); err != nil {
@@ -234,6 +259,45 @@ func TestFileChildProcess(t *testing.T) {
 				out.Flush()
 			}
 		}
+	case "default-kill":
+		// A record is acknowledged once an Error record after it was
+		// written: FlushLevel writes the buffer at once.
+		out := bufio.NewWriter(os.Stdout)
+		for i := 0; ; i++ {
+			r := rec10(i)
+			if i%1000 == 999 {
+				r.Level = slog.LevelError
+			}
+			if s.Write(context.Background(), r) == nil && i%1000 == 999 {
+				fmt.Fprintln(out, i+1)
+				out.Flush()
+			}
+		}
+	case "registry-recover", "registry-exit":
+		// The defaults through the registry: 500 records in the buffer,
+		// then a panic through loggerjs.Recover, whose shutdown writes
+		// them and the panic's record; or os.Exit, which loses them.
+		file, err := File(path, nil)
+		if err != nil {
+			fmt.Println("open:", err)
+			os.Exit(3)
+		}
+		if err := loggerjs.Configure(loggerjs.Config{
+			Sinks:   map[string]loggerjs.Sink{"file": file},
+			Loggers: []loggerjs.LoggerConfig{{Sinks: []string{"file"}}},
+		}); err != nil {
+			fmt.Println("configure:", err)
+			os.Exit(3)
+		}
+		l := loggerjs.GetLogger("app")
+		for i := range 500 {
+			l.Info("m", "i", i)
+		}
+		if mode == "registry-exit" {
+			os.Exit(2)
+		}
+		defer loggerjs.Recover()
+		panic(childCrash)
 	case "buffered-kill":
 		// A record is acknowledged once a Flush after it returned.
 		out := bufio.NewWriter(os.Stdout)
@@ -335,10 +399,11 @@ func TestFileChildBufferedCrash(t *testing.T) {
 }
 
 // TestFileChildSIGKILL kills a child mid-stream: every record it had
-// written (unbuffered: Write returned; buffered: a Flush after it
-// returned) is in the file, on whole lines.
+// written (WriteThrough: Write returned; buffered: a Flush after it
+// returned; the defaults: an Error record after it returned, FlushLevel)
+// is in the file, on whole lines.
 func TestFileChildSIGKILL(t *testing.T) {
-	for _, mode := range []string{"kill", "buffered-kill"} {
+	for _, mode := range []string{"kill", "buffered-kill", "default-kill"} {
 		t.Run(mode, func(t *testing.T) { childSIGKILL(t, mode) })
 	}
 }
@@ -389,10 +454,67 @@ func childSIGKILL(t *testing.T, mode string) {
 	t.Logf("acknowledged %d, on disk %d whole lines, torn last line %v", acked, len(lines), last != "")
 }
 
+// TestFileChildRegistryCrash: a child logs 500 records through the
+// registry into a File with its defaults, so they wait in the buffer. A
+// panic through loggerjs.Recover shuts the registry down, which writes
+// them and the panic's record; os.Exit, with no crash path, loses them,
+// as FileOptions.BufferSize says.
+func TestFileChildRegistryCrash(t *testing.T) {
+	for _, tc := range []struct {
+		mode, crash string
+		lines       int
+	}{
+		{"registry-recover", childCrash, 501},
+		{"registry-exit", "", 0},
+	} {
+		t.Run(tc.mode, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "app.log")
+			out, err := childCmd(t, tc.mode, path).CombinedOutput()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), tc.crash) {
+				t.Fatalf("child did not crash as planned: %v\n%s", err, tail(out))
+			}
+			lines := linesOf(t, path) // fails on a torn line
+			if len(lines) != tc.lines {
+				t.Fatalf("%d lines on disk, want %d", len(lines), tc.lines)
+			}
+			for i, l := range lines {
+				var v struct {
+					I     int
+					Level string
+				}
+				json.Unmarshal([]byte(l), &v)
+				if i < 500 && v.I != i || i == 500 && v.Level != "FATAL" {
+					t.Fatalf("line %d: %s", i, l)
+				}
+			}
+		})
+	}
+}
+
+// TestFileReopensOnSIGHUP: SIGHUP after a rename reopens the path.
+// Written through, the record written before it is in the renamed file;
+// buffered (the default), it was still in the buffer and goes to the new
+// file, as Reopen says.
 func TestFileReopensOnSIGHUP(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		writeThrough bool
+		renamed, now string
+	}{
+		{"write-through", true, "m0", "m1"},
+		{"buffered", false, "", "m0 m1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			reopensOnSIGHUP(t, tc.writeThrough, tc.renamed, tc.now)
+		})
+	}
+}
+
+func reopensOnSIGHUP(t *testing.T, writeThrough bool, wantRenamed, wantNew string) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "app.log")
-	s := mustFile(t, path, &FileOptions{ReopenOnSIGHUP: true})
+	s := mustFile(t, path, &FileOptions{ReopenOnSIGHUP: true, WriteThrough: writeThrough})
 	s.Write(context.Background(), rec(0))
 	os.Rename(path, path+".1") // what logrotate does before its postrotate
 	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
@@ -404,17 +526,21 @@ func TestFileReopensOnSIGHUP(t *testing.T) {
 	}
 	s.Write(context.Background(), rec(1))
 	closeNow(t, s)
-	if got := linesOf(t, path); len(got) != 1 || msgOf(got[0]) != "m1" {
-		t.Fatalf("new file: %v", got)
+	if got := fileMsgs(t, path); got != wantNew {
+		t.Fatalf("new file: %q, want %q", got, wantNew)
+	}
+	if got := fileMsgs(t, path+".1"); got != wantRenamed {
+		t.Fatalf("renamed file: %q, want %q", got, wantRenamed)
 	}
 }
 
-// TestAsyncFileTinyTmpfsFills: Async hands the File chunks of records; a
-// chunk that does not fit is cut back whole, and each of its records is
-// counted as dropped_write_error.
+// TestAsyncFileTinyTmpfsFills: Async hands a File written through chunks
+// of records; a chunk that does not fit is cut back whole, and each of
+// its records is counted as dropped_write_error.
+// (TestAsyncBufferedFileTinyTmpfsFills is the buffered default.)
 func TestAsyncFileTinyTmpfsFills(t *testing.T) {
 	dir := mountTmpfs(t, "size=16k,mode=0755")
-	file := mustFile(t, filepath.Join(dir, "app.log"), nil)
+	file := mustFile(t, filepath.Join(dir, "app.log"), &FileOptions{WriteThrough: true})
 	s := Async(file, &AsyncOptions{QueueSize: 1000})
 	const logged = 500
 	for i := range logged {

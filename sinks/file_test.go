@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -230,18 +231,37 @@ func TestFileMaxBackupsAndMaxAge(t *testing.T) {
 	closeNow(t, s)
 }
 
+// TestFileRemovedOrRenamedIsRecreated: the path is checked before each
+// write(2), which is each record's written through and each buffer's
+// with the default buffer (Flush writes the buffer here).
 func TestFileRemovedOrRenamedIsRecreated(t *testing.T) {
+	for _, writeThrough := range []bool{true, false} {
+		t.Run(fmt.Sprintf("WriteThrough=%v", writeThrough), func(t *testing.T) {
+			removedOrRenamedIsRecreated(t, writeThrough)
+		})
+	}
+}
+
+func removedOrRenamedIsRecreated(t *testing.T, writeThrough bool) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "app.log")
-	s := mustFile(t, path, nil)
-	s.Write(context.Background(), rec(0))
+	s := mustFile(t, path, &FileOptions{WriteThrough: writeThrough})
+	write := func(i int) {
+		s.Write(context.Background(), rec(i))
+		if !writeThrough {
+			if err := s.Flush(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	write(0)
 	os.Remove(path) // lumberjack would write on into the unlinked file
-	s.Write(context.Background(), rec(1))
+	write(1)
 	if got := linesOf(t, path); len(got) != 1 || msgOf(got[0]) != "m1" {
 		t.Fatalf("after remove: %v", got)
 	}
 	os.Rename(path, path+".old")
-	s.Write(context.Background(), rec(2))
+	write(2)
 	closeNow(t, s)
 	if got := linesOf(t, path); len(got) != 1 || msgOf(got[0]) != "m2" {
 		t.Fatalf("after rename: %v", got)
@@ -270,7 +290,7 @@ func TestFileConcurrentRotateAndClose(t *testing.T) {
 		async := tc.async
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			opts := &FileOptions{MaxSize: 4 << 10, Compress: true, MaxBackups: 1000}
+			opts := &FileOptions{MaxSize: 4 << 10, Compress: true, MaxBackups: 1000, WriteThrough: !tc.buffered}
 			if tc.buffered {
 				opts.BufferSize, opts.FlushEvery = 1<<10, time.Millisecond
 			}
@@ -323,13 +343,13 @@ func TestFileConcurrentRotateAndClose(t *testing.T) {
 }
 
 // TestFilePathCheckEveryCountsUnlinked: with checks spaced out, records
-// written to a removed file between two checks are lost, and the next
-// check counts them.
+// written through to a removed file between two checks are lost, and the
+// next check counts them. (loss_test.go has the buffered case.)
 func TestFilePathCheckEveryCountsUnlinked(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "app.log")
 	clk := newFakeClock()
-	s := mustFile(t, path, &FileOptions{PathCheckEvery: time.Second, Clock: clk})
+	s := mustFile(t, path, &FileOptions{PathCheckEvery: time.Second, WriteThrough: true, Clock: clk})
 	meta := newMetaLog()
 	s.SetMetaReporter("file", meta)
 	s.Write(context.Background(), rec(0)) // checked: the file is in place

@@ -58,10 +58,12 @@ func metaAttr(meta *MemorySink, key string) (string, bool) {
 // TestFileUnlinkedUnderPathCheckEvery: the file is removed under a File
 // whose path checks are spaced out; the records written into it since
 // the last check are lost, and Flush or Close counts them and says so.
+// The subtests write through, so that every record is written before the
+// removal, except Buffered, which has the default buffer.
 func TestFileUnlinkedUnderPathCheckEvery(t *testing.T) {
 	t.Run("Close", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "app.log")
-		file := mustFile(t, path, &FileOptions{PathCheckEvery: time.Hour, Clock: newFakeClock()})
+		file := mustFile(t, path, &FileOptions{PathCheckEvery: time.Hour, WriteThrough: true, Clock: newFakeClock()})
 		h, l, _ := newTree(t, file)
 		for i := range 4 {
 			l.Info("before", "i", i) // the first write checks the path
@@ -82,7 +84,7 @@ func TestFileUnlinkedUnderPathCheckEvery(t *testing.T) {
 	})
 	t.Run("Flush", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "app.log")
-		file := mustFile(t, path, &FileOptions{PathCheckEvery: time.Hour, Clock: newFakeClock()})
+		file := mustFile(t, path, &FileOptions{PathCheckEvery: time.Hour, WriteThrough: true, Clock: newFakeClock()})
 		h, l, meta := newTree(t, file)
 		for i := range 4 {
 			l.Info("before", "i", i)
@@ -131,7 +133,7 @@ func TestFileUnlinkedUnderPathCheckEvery(t *testing.T) {
 		// Reopen (SIGHUP) after a removal counts what went into the
 		// removed file.
 		path := filepath.Join(t.TempDir(), "app.log")
-		file := mustFile(t, path, &FileOptions{PathCheckEvery: time.Hour, Clock: newFakeClock()})
+		file := mustFile(t, path, &FileOptions{PathCheckEvery: time.Hour, WriteThrough: true, Clock: newFakeClock()})
 		h, l, _ := newTree(t, file)
 		for i := range 3 {
 			l.Info("before", "i", i)
@@ -153,7 +155,7 @@ func TestFileUnlinkedUnderPathCheckEvery(t *testing.T) {
 		// A size rotation that finds the file gone counts what went into
 		// it and starts a new file.
 		path := filepath.Join(t.TempDir(), "app.log")
-		file := mustFile(t, path, &FileOptions{PathCheckEvery: time.Hour, MaxSize: 1 << 10, Clock: newFakeClock()})
+		file := mustFile(t, path, &FileOptions{PathCheckEvery: time.Hour, MaxSize: 1 << 10, WriteThrough: true, Clock: newFakeClock()})
 		h, l, _ := newTree(t, file)
 		l.Info("before")
 		os.Remove(path)
