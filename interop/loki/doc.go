@@ -4,7 +4,7 @@
 // victorialogs.sh, and read back what it stored through its query API:
 // the stream labels, each line and its timestamp. The tests skip, saying
 // how to build it, when the VictoriaLogs binary is absent, and fail
-// instead when LOGGERJS_INTEROP_REQUIRED=1. The module is separate so
-// that loggerjs's own module graph stays as it is; interop/otelcol does
-// the same for the OpenTelemetry Collector.
+// instead when LOGGERJS_INTEROP_REQUIRED=1. The module is separate, as
+// interop/otelcol is, so that "go test ./..." in loggerjs's own module
+// does not run tests that need a server built outside the repository.
 package loki
