@@ -42,6 +42,7 @@ type JSONOptions struct {
 type JSONCodec struct {
 	addSource bool
 	replace   func([]string, slog.Attr) slog.Attr
+	keys      keyCache
 }
 
 var _ loggerjs.Codec = (*JSONCodec)(nil)
@@ -210,8 +211,22 @@ func (s *jsonState) freeGroups() {
 func (s *jsonState) fallback() { s.r.CodecFallback() }
 
 func (s *jsonState) key(k string) {
-	if len(k) <= 16 && shortSafe(k) {
-		s.buf = appendSafeKey(s.buf, k, s.sep)
+	if e := s.c.keys.lookup(k); e != "" {
+		if s.sep {
+			s.buf = append(s.buf, ',')
+		}
+		s.buf = append(s.buf, e...)
+		s.sep = true
+		return
+	}
+	if len(k) <= maxCachedKey && safePrefix(k) == len(k) {
+		n := len(s.buf)
+		s.buf = appendSafeKey(s.buf, k, false)
+		s.c.keys.add(k, s.buf[n:])
+		if s.sep {
+			s.buf = append(s.buf[:n], ',')
+			s.buf = appendSafeKey(s.buf, k, false)
+		}
 		s.sep = true
 		return
 	}
