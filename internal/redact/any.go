@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"reflect"
 	"strings"
 	"sync"
@@ -130,16 +129,12 @@ func (r *Redactor) textMayChange(s string) bool {
 }
 
 var (
-	errorType       = reflect.TypeFor[error]()
-	urlType         = reflect.TypeFor[url.URL]()
-	urlPtrType      = reflect.TypeFor[*url.URL]()
-	userinfoType    = reflect.TypeFor[url.Userinfo]()
-	userinfoPtrType = reflect.TypeFor[*url.Userinfo]()
-	timeType        = reflect.TypeFor[time.Time]()
-	anyType         = reflect.TypeFor[any]()
-	slogValueType   = reflect.TypeFor[slog.Value]()
-	slogAttrType    = reflect.TypeFor[slog.Attr]()
-	logValuerType   = reflect.TypeFor[slog.LogValuer]()
+	errorType     = reflect.TypeFor[error]()
+	timeType      = reflect.TypeFor[time.Time]()
+	anyType       = reflect.TypeFor[any]()
+	slogValueType = reflect.TypeFor[slog.Value]()
+	slogAttrType  = reflect.TypeFor[slog.Attr]()
+	logValuerType = reflect.TypeFor[slog.LogValuer]()
 )
 
 // mayHold reports whether a value of type t may hold something to hide:
@@ -159,7 +154,7 @@ func (r *Redactor) computeMayHold(t reflect.Type, seen map[reflect.Type]bool) bo
 	if t == timeType {
 		return false
 	}
-	if t.Implements(errorType) || t.Implements(logValuerType) || t == urlType || t == userinfoType || t == slogValueType || t == slogAttrType {
+	if t.Implements(errorType) || t.Implements(logValuerType) || netURLStruct(t, "URL") || netURLStruct(t, "Userinfo") || t == slogValueType || t == slogAttrType {
 		return true
 	}
 	if seen[t] {
@@ -327,26 +322,30 @@ func (w *walker) reflect(path []string, v reflect.Value, depth int) (reflect.Val
 	}
 	w.nodes++
 	if v.CanInterface() {
+		switch {
+		case netURLStruct(t, "URL"):
+			return w.r.redactURL(v)
+		case netURLPointer(t, "URL"):
+			if v.IsNil() {
+				return v, false
+			}
+			nv, ok := w.r.redactURL(v.Elem())
+			if !ok || nv.Type() != t.Elem() {
+				return nv, ok
+			}
+			p := reflect.New(t.Elem())
+			p.Elem().Set(nv)
+			return p, true
+		case netURLPointer(t, "Userinfo"):
+			if v.IsNil() {
+				return v, false
+			}
+			if ui, ok := w.r.redactUserinfo(v.Elem(), false); ok {
+				return ui, true
+			}
+			return reflect.ValueOf(w.r.mask), true
+		}
 		switch t {
-		case urlType:
-			u := v.Interface().(url.URL)
-			if nu, ok := w.r.redactURL(&u); ok {
-				return reflect.ValueOf(*nu), true
-			}
-			return v, false
-		case urlPtrType:
-			if v.IsNil() {
-				return v, false
-			}
-			if nu, ok := w.r.redactURL(v.Interface().(*url.URL)); ok {
-				return reflect.ValueOf(nu), true
-			}
-			return v, false
-		case userinfoPtrType:
-			if v.IsNil() {
-				return v, false
-			}
-			return reflect.ValueOf(url.User(w.r.mask)), true
 		case timeType:
 			return v, false
 		case slogValueType:
@@ -666,82 +665,4 @@ func (w *walker) listValue(path []string, v reflect.Value, depth int) (reflect.V
 		}
 	}
 	return reflect.ValueOf(out), true
-}
-
-// redactURL returns a copy of u with its userinfo hidden (the password
-// when there is one, else the user name) and the values of sensitive
-// query and fragment parameters hidden, or u and false.
-func (r *Redactor) redactURL(u *url.URL) (*url.URL, bool) {
-	if u == nil {
-		return u, false
-	}
-	changed := false
-	nu := *u
-	if u.User != nil {
-		if _, has := u.User.Password(); has {
-			nu.User = url.UserPassword(u.User.Username(), r.mask)
-		} else {
-			nu.User = url.User(r.mask)
-		}
-		changed = true
-	}
-	if q, ok := r.redactQuery(u.RawQuery); ok {
-		nu.RawQuery, changed = q, true
-	}
-	if strings.IndexByte(u.Fragment, '=') >= 0 {
-		if f, ok := r.redactQuery(u.Fragment); ok {
-			nu.Fragment, nu.RawFragment, changed = f, "", true
-		}
-	}
-	if s, ok := r.text(u.Opaque); ok {
-		nu.Opaque, changed = s, true
-	}
-	if !changed {
-		return u, false
-	}
-	return &nu, true
-}
-
-// redactQuery hides the values of sensitive parameters in a query string.
-func (r *Redactor) redactQuery(q string) (string, bool) {
-	if q == "" {
-		return q, false
-	}
-	var b strings.Builder
-	changed := false
-	for rest := q; ; {
-		part, tail, more := cutAny(rest, "&;")
-		key, _, hasValue := strings.Cut(part, "=")
-		if k, err := url.QueryUnescape(key); err == nil {
-			key = k
-		}
-		if hasValue && r.secret.matchKey(key) {
-			if !changed {
-				b.WriteString(q[:len(q)-len(rest)])
-				changed = true
-			}
-			b.WriteString(part[:strings.IndexByte(part, '=')+1])
-			b.WriteString(r.mask)
-		} else if changed {
-			b.WriteString(part)
-		}
-		if !more {
-			break
-		}
-		if changed {
-			b.WriteByte(rest[len(part)])
-		}
-		rest = tail
-	}
-	if !changed {
-		return q, false
-	}
-	return b.String(), true
-}
-
-func cutAny(s, seps string) (before, after string, found bool) {
-	if i := strings.IndexAny(s, seps); i >= 0 {
-		return s[:i], s[i+1:], true
-	}
-	return s, "", false
 }

@@ -1,9 +1,6 @@
 package redact
 
-import (
-	"net/url"
-	"reflect"
-)
+import "reflect"
 
 // maxErrorDepth bounds the walk down an error chain: the link at this
 // depth, and all below it, are replaced by MarkLongChain.
@@ -35,14 +32,14 @@ func (w *walker) redactError(path []string, err error, depth int) (error, bool) 
 		return err, false // a panicking Error: the codec writes its marker
 	}
 	red, changed := w.r.text(msg)
-	switch e := err.(type) {
-	case *url.Error:
-		u, uok := w.r.text(e.URL)
-		inner, iok := w.redactError(path, e.Err, depth+1)
-		if !uok && !iok {
-			return err, false
+	if t := reflect.TypeOf(err); netURLPointer(t, "Error") {
+		// A *url.Error stays one. Unless its fields are not the ones
+		// known, then it is redacted as any wrapping error is.
+		if f, ok := urlErrorFieldsOf(t.Elem()); ok {
+			return w.redactURLError(path, err, f, depth)
 		}
-		return &url.Error{Op: e.Op, URL: u, Err: inner}, true
+	}
+	switch e := err.(type) {
 	case interface{ Unwrap() []error }:
 		errs := e.Unwrap()
 		var out []error
