@@ -3,6 +3,7 @@ package sinks
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/loggerjs/loggerjs"
@@ -34,8 +35,15 @@ type AsyncOptions struct {
 	// Default 100ms.
 	BlockTimeout time.Duration
 	// MaxBatch is the most records the worker takes off the queue at
-	// once. Default 256.
+	// once. Over a File the worker takes the whole queue, and MaxBatch
+	// queued records wake it. Default 256.
 	MaxBatch int
+	// MaxWait is how long the first queued record waits for MaxBatch
+	// others before the worker takes what is queued. Default: over a
+	// File 10ms (records wait in the File's buffer longer anyway; see
+	// FileOptions.FlushEvery), so that the worker wakes once per batch
+	// rather than once per record; over other sinks 0, at once.
+	MaxWait time.Duration
 	// Clock is for tests; nil means the system clock.
 	Clock Clock
 }
@@ -47,22 +55,27 @@ type AsyncOptions struct {
 // may change after the logging call returns without changing what is
 // written.
 //
-// Over a File, the worker writes the queued records in chunks of up to
-// 64 KiB (or MaxSize), one write(2) each; File writes a chunk whole or not
-// at all, so the records of a failed chunk are exactly those counted.
+// Over a File, the queue is two byte buffers that swap: Write copies
+// the record's encoding into one under a mutex and wakes the worker only
+// when a batch is worth taking (MaxBatch records, 64 KiB, a record at or
+// above the File's FlushLevel, Flush, Close, or MaxWait after the first
+// record); the worker takes the whole buffer and hands it to the File in
+// chunks of up to 64 KiB (or the File's BufferSize or MaxSize, if
+// smaller), one write each. File writes a chunk whole or not at all, so
+// the records of a failed chunk are exactly those counted. A chunk
+// holding a record at or above the File's FlushLevel writes the File's
+// buffer too.
 //
 // Write never blocks beyond the policy's deadline. Records dropped from
 // the queue or failed by the inner sink are counted in SinkStats
 // ("dropped_queue_full", "dropped_write_error", "dropped_flush_deadline")
 // and reported on the meta logger. It is safe for concurrent use.
 type AsyncSink struct {
-	inner    loggerjs.Sink
-	encoded  EncodedSink // inner, when it takes bytes
-	file     *FileSink   // inner, when it is a File: records go in chunks
-	chunkMax int         // the most bytes in one chunk
-	chunk    []byte      // the worker's chunk buffer
-	p        *pipeline
-	rep      reporter
+	inner   loggerjs.Sink
+	encoded EncodedSink // inner, when it takes bytes
+	p       *pipeline   // the queue, unless inner is a File
+	q       *fileQueue  // the queue over a File
+	rep     reporter
 }
 
 var (
@@ -81,14 +94,13 @@ func Async(inner loggerjs.Sink, opts *AsyncOptions) *AsyncSink {
 	s := &AsyncSink{inner: inner}
 	s.encoded, _ = inner.(EncodedSink)
 	if f, ok := inner.(*FileSink); ok {
-		s.file, s.chunkMax = f, asyncChunk
-		if f.opt.MaxSize > 0 {
-			s.chunkMax = int(min(int64(asyncChunk), f.opt.MaxSize))
-		}
+		s.q = newFileQueue(f, o, &s.rep)
+		return s
 	}
 	cfg := pipelineConfig{
 		maxRecords:   positive(o.MaxBatch, 256),
 		maxBytes:     1 << 30,
+		maxWait:      max(o.MaxWait, 0),
 		concurrency:  1,
 		queueSize:    positive(o.QueueSize, 8192),
 		queueBytes:   max(o.QueueBytes, 0),
@@ -105,6 +117,23 @@ func Async(inner loggerjs.Sink, opts *AsyncOptions) *AsyncSink {
 
 // Write encodes or clones r on the calling goroutine and queues it.
 func (s *AsyncSink) Write(ctx context.Context, r *loggerjs.Record) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if s.q != nil {
+		if s.q.closed.Load() {
+			s.q.stats[statAfterClose].Add(1)
+			return loggerjs.ErrClosed
+		}
+		bp := bufPool.Get().(*[]byte)
+		b := s.encoded.Codec().Append((*bp)[:0], r)
+		err := s.q.enqueue(ctx, r, b)
+		if cap(b) <= maxPooledBuffer {
+			*bp = b
+			bufPool.Put(bp)
+		}
+		return err
+	}
 	if s.p.closed.Load() {
 		s.p.stats[statAfterClose].Add(1)
 		return loggerjs.ErrClosed
@@ -117,18 +146,12 @@ func (s *AsyncSink) Write(ctx context.Context, r *loggerjs.Record) error {
 	} else {
 		e.rec = r.Clone()
 	}
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	return s.p.enqueue(ctx, e)
 }
 
 // deliver writes a batch to the inner sink, one record at a time, and
 // reports how many failed.
 func (s *AsyncSink) deliver(ctx context.Context, batch []Entry) error {
-	if s.chunkMax > 0 {
-		return s.deliverChunks(ctx, batch)
-	}
 	failed := 0
 	var last error
 	for i := range batch {
@@ -139,42 +162,6 @@ func (s *AsyncSink) deliver(ctx context.Context, batch []Entry) error {
 		}
 	}
 	return s.failures(failed, last)
-}
-
-// deliverChunks writes a batch to a File in chunks of whole records, one
-// write(2) each. File writes a chunk whole or not at all (a failed write
-// is cut back out of the file), so the records of a failed chunk are
-// exactly the ones lost.
-func (s *AsyncSink) deliverChunks(ctx context.Context, batch []Entry) error {
-	failed := 0
-	var last error
-	chunk, n := s.chunk[:0], 0
-	flush := func() {
-		if n == 0 {
-			return
-		}
-		if err := s.writeChunk(chunk, n); err != nil {
-			failed += n
-			last = err
-		}
-		chunk, n = chunk[:0], 0
-	}
-	for _, e := range batch {
-		if n > 0 && len(chunk)+len(e.Data) > s.chunkMax {
-			flush()
-		}
-		chunk = append(chunk, e.Data...)
-		n++
-	}
-	flush()
-	if cap(chunk) <= 4*asyncChunk {
-		s.chunk = chunk[:0]
-	}
-	return s.failures(failed, last)
-}
-
-func (s *AsyncSink) writeChunk(p []byte, records int) error {
-	return s.file.writeRecords(p, records, false)
 }
 
 // asyncChunk bounds the bytes Async hands a File in one write.
@@ -207,7 +194,12 @@ func (s *AsyncSink) writeOne(ctx context.Context, e Entry) (err error) {
 // an error naming how many are still queued if ctx ended first; the
 // inner sink's Flush error is joined to it.
 func (s *AsyncSink) Flush(ctx context.Context) error {
-	err := s.p.flush(ctx)
+	var err error
+	if s.q != nil {
+		err = s.q.flush(ctx)
+	} else {
+		err = s.p.flush(ctx)
+	}
 	return errors.Join(err, s.inner.Flush(ctx))
 }
 
@@ -220,17 +212,27 @@ func (s *AsyncSink) Flush(ctx context.Context) error {
 // anyway; the worker closes the inner sink and stops once that write
 // returns. Calling Close again does nothing.
 func (s *AsyncSink) Close(ctx context.Context) error {
-	first := !s.p.closed.Load()
-	err := s.p.close(ctx)
+	var first, stuck bool
+	var done *sync.WaitGroup
+	var err error
+	if s.q != nil {
+		first = !s.q.closed.Load()
+		err = s.q.close(ctx)
+		stuck, done = s.q.stuck.Load(), &s.q.done
+	} else {
+		first = !s.p.closed.Load()
+		err = s.p.close(ctx)
+		stuck, done = s.p.stuck.Load(), &s.p.done
+	}
 	if !first {
 		return err
 	}
-	if s.p.stuck.Load() {
+	if stuck {
 		// The worker is inside an inner write that ignores its canceled
 		// context; closing the inner sink now could wait on that write
 		// without bound. The inner sink is closed when the write returns.
 		go func() {
-			s.p.done.Wait()
+			done.Wait()
 			s.inner.Close(context.Background())
 		}()
 		return err
@@ -254,7 +256,12 @@ func (s *AsyncSink) SetMetaReporter(name string, m loggerjs.MetaReporter) {
 // are included with the prefix "inner_" (its drops keep "dropped" first,
 // as "dropped_inner_…").
 func (s *AsyncSink) SinkStats() map[string]int64 {
-	m := s.p.snapshot()
+	var m map[string]int64
+	if s.q != nil {
+		m = s.q.snapshot()
+	} else {
+		m = s.p.snapshot()
+	}
 	for _, k := range []int{statBatches, statRetried, statBreakerOpened, statDroppedTooLarge, statDroppedRetries, statDroppedCircuit, statDroppedRejected} {
 		delete(m, statNames[k])
 	}

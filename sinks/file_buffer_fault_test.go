@@ -126,7 +126,8 @@ func TestFileBufferedTinyTmpfsFills(t *testing.T) {
 }
 
 // TestAsyncBufferedFileTinyTmpfsFills: Async over a buffered File, with
-// chunks (at most 4 records) that fit in the buffer. Async's write of a
+// chunks that fit in the buffer (Async cuts them at the File's
+// BufferSize). Async's write of a
 // chunk succeeds when the chunk is buffered, so a failed buffer write is
 // the File's to count, and Async counts nothing: each lost record is
 // counted once, in Async's stats as dropped_inner_write_error.

@@ -258,12 +258,17 @@ func (p *pipeline) count(stat int, n int, attrs ...slog.Attr) {
 // so that a Flush that sees them resolved also sees them in SinkStats and
 // on the meta logger.
 func (p *pipeline) reportDrop(stat int, n int, attrs ...slog.Attr) {
+	reportDrop(p.rep, stat, n, attrs...)
+}
+
+// reportDrop reports on rep a loss of n records counted under stat.
+func reportDrop(rep *reporter, stat int, n int, attrs ...slog.Attr) {
 	if n <= 0 {
 		return
 	}
 	if msg := dropMessages[stat]; msg != "" {
 		attrs = append([]slog.Attr{slog.String("reason", statNames[stat]), slog.Int("records", n)}, attrs...)
-		p.rep.report(slog.LevelError, msg, attrs...)
+		rep.report(slog.LevelError, msg, attrs...)
 	}
 }
 
@@ -783,6 +788,12 @@ func (p *pipeline) lossSince(op string, before [numStats]int64, cause error) *Lo
 	p.mu.Lock()
 	now := p.lostBy
 	p.mu.Unlock()
+	return lossBetween(op, before, now, cause)
+}
+
+// lossBetween returns a *LossError for the records dropped between the
+// counts before and now, with cause as its Err, or nil if none were.
+func lossBetween(op string, before, now [numStats]int64, cause error) *LossError {
 	var reasons map[string]int64
 	var n int64
 	for i := range now {

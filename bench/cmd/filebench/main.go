@@ -11,14 +11,16 @@
 //
 // The loggers:
 //
-//	loggerjs           sinks.File with its defaults (JSON codec, one write(2) per record,
-//	                   the path checked with stat(2) before every write)
-//	loggerjs-buffered  sinks.File with BufferSize -buf: one write(2), and one path
-//	                   check, per buffer, as zap's BufferedWriteSyncer writes
-//	loggerjs-async     sinks.Async (Block policy, so it drops nothing) over the buffered
-//	                   sinks.File: the logging goroutine encodes and queues, Async's
-//	                   goroutine fills the buffer and writes it
-//	loggerjs-check1s   sinks.File checking the path once a second (PathCheckEvery)
+//	loggerjs           sinks.File with its defaults (JSON codec, a 256 KiB buffer written
+//	                   with one write(2), and one path check, when full, FlushEvery 1s)
+//	loggerjs-buffered  sinks.File with BufferSize -buf, as zap's BufferedWriteSyncer writes
+//	loggerjs-async     sinks.Async (Block policy, so it drops nothing) over sinks.File with
+//	                   BufferSize -buf: the logging goroutine encodes and copies into
+//	                   Async's buffer, Async's goroutine hands it to the File
+//	loggerjs-through   sinks.File with WriteThrough: one write(2) and one stat(2) (the
+//	                   path check) per record, as lumberjack writes
+//	loggerjs-check1s   sinks.File with WriteThrough, checking the path once a second
+//	                   (PathCheckEvery)
 //	loggerjs-bufio     sinks.Writer with the JSON codec over a bufio.Writer over the *os.File
 //	slogJSON           slog.NewJSONHandler over a bufio.Writer, called through LogAttrs
 //	zap                a JSON core over zapcore.BufferedWriteSyncer
@@ -31,9 +33,10 @@
 // counted: a logger that lost a record fails the benchmark instead of
 // looking fast.
 //
-// The target lines compare loggerjs with zap twice: with File's
-// defaults, and as loggerjs-buffered, the like-for-like configuration (a
-// user-space buffer of the same size as zap's).
+// The target lines compare loggerjs with zap three times: File's
+// defaults (at least 0.8× zap), and loggerjs-buffered (the like-for-like
+// configuration: a user-space buffer of the same size as zap's) and
+// loggerjs-async (at least 1.3× zap).
 package main
 
 import (
@@ -70,9 +73,9 @@ type fileLogger struct {
 }
 
 // loggers are the loggers timed. loggerjs, the File sink with its
-// defaults, and loggerjs-buffered, the File sink buffered like zap's
-// BufferedWriteSyncer, are the ones the target is for; the other
-// loggerjs variants are for comparison.
+// defaults, loggerjs-buffered, the File sink buffered like zap's
+// BufferedWriteSyncer, and loggerjs-async are the ones the targets are
+// for; the other loggerjs variants are for comparison.
 var loggers = []fileLogger{
 	{"loggerjs", func(path string, _ int) (func(), func() error, func() error, error) {
 		return openFileSink(path, nil, false)
@@ -83,8 +86,11 @@ var loggers = []fileLogger{
 	{"loggerjs-async", func(path string, size int) (func(), func() error, func() error, error) {
 		return openFileSink(path, &sinks.FileOptions{BufferSize: size}, true)
 	}},
+	{"loggerjs-through", func(path string, _ int) (func(), func() error, func() error, error) {
+		return openFileSink(path, &sinks.FileOptions{WriteThrough: true}, false)
+	}},
 	{"loggerjs-check1s", func(path string, _ int) (func(), func() error, func() error, error) {
-		return openFileSink(path, &sinks.FileOptions{PathCheckEvery: time.Second}, false)
+		return openFileSink(path, &sinks.FileOptions{WriteThrough: true, PathCheckEvery: time.Second}, false)
 	}},
 	{"loggerjs-bufio", func(path string, size int) (func(), func() error, func() error, error) {
 		f, err := create(path)
@@ -308,9 +314,13 @@ func report(n, rounds, bufSize int, results map[string][]result) {
 			float64(n)/total, float64(n)/loop/zapRate)
 	}
 	first := true
-	for _, t := range []struct{ name, what string }{
-		{"loggerjs", "File's defaults: a write(2) and a stat(2) per record"},
-		{"loggerjs-buffered", fmt.Sprintf("BufferSize %d KiB, as zap's buffer: like for like", bufSize>>10)},
+	for _, t := range []struct {
+		name, what string
+		target     float64
+	}{
+		{"loggerjs", "File's defaults: a 256 KiB buffer", 0.8},
+		{"loggerjs-buffered", fmt.Sprintf("BufferSize %d KiB, as zap's buffer: like for like", bufSize>>10), 1.3},
+		{"loggerjs-async", fmt.Sprintf("Async over File with BufferSize %d KiB", bufSize>>10), 1.3},
 	} {
 		ratio := rate(t.name) / zapRate
 		if math.IsNaN(ratio) {
@@ -321,10 +331,10 @@ func report(n, rounds, bufSize int, results map[string][]result) {
 			first = false
 		}
 		verdict := "meets"
-		if ratio < 1.3 {
+		if ratio < t.target {
 			verdict = "misses"
 		}
-		fmt.Printf("Target: %s (%s) at least 1.3× zap's BufferedWriteSyncer records/s: %.2f× (%s).\n", t.name, t.what, ratio, verdict)
+		fmt.Printf("Target: %s (%s) at least %.1f× zap's BufferedWriteSyncer records/s: %.2f× (%s).\n", t.name, t.what, t.target, ratio, verdict)
 	}
 }
 
