@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -359,79 +358,4 @@ func (f *sourceFilter) Process(_ context.Context, r *Record) bool {
 		}
 	}
 	return true
-}
-
-// A ReentryGuard lets a bridge from another logging library notice that
-// it is being called from inside its own delivery, on the same
-// goroutine: a sink that logs through the bridged library while the
-// bridge is installed. The bridge then drops the inner record (and
-// counts it with Handler.CountBridgeDrop), which cuts the loop.
-//
-// A bridge hands every record in through one function of its own, say
-// deliver, which calls the function that builds and handles the record
-// from a single call site; that function calls Mark first. Around each
-// delivery the bridge calls Begin and End:
-//
-//	var guard loggerjs.ReentryGuard
-//
-//	func (b *Bridge) Write(...) {
-//		if !guard.Begin() {
-//			b.own.CountBridgeDrop() // a record made inside the bridge
-//			return
-//		}
-//		deliver(b, ...) // defers guard.End()
-//	}
-//
-// The stack is walked only while another delivery is in flight
-// somewhere in the process, so a program logging from one goroutine at a
-// time never pays for it. The zero ReentryGuard is ready to use; it is
-// safe for concurrent use.
-type ReentryGuard struct {
-	inflight atomic.Int64
-	ret      atomic.Uintptr // the return address of deliver's call, once known
-}
-
-// Begin starts a delivery. It reports false, and starts nothing, when
-// the calling goroutine is already inside a delivery of g.
-func (g *ReentryGuard) Begin() bool {
-	if g.inflight.Add(1) > 1 && g.reentered() {
-		g.inflight.Add(-1)
-		return false
-	}
-	return true
-}
-
-// End ends a delivery Begin started.
-func (g *ReentryGuard) End() { g.inflight.Add(-1) }
-
-// Mark records where a delivery sits on the stack: the return address
-// in the caller of Mark's caller. The function that builds the record
-// calls it first.
-//
-//go:noinline
-func (g *ReentryGuard) Mark() {
-	if g.ret.Load() != 0 {
-		return
-	}
-	var pcs [1]uintptr
-	// 0 is runtime.Callers, 1 Mark, 2 its caller, 3 the delivering function.
-	if runtime.Callers(3, pcs[:]) == 1 {
-		g.ret.Store(pcs[0])
-	}
-}
-
-// reentered reports whether the calling goroutine is inside a delivery.
-func (g *ReentryGuard) reentered() bool {
-	ret := g.ret.Load()
-	if ret == 0 {
-		return false
-	}
-	var pcs [maxBridgeFrames]uintptr
-	n := runtime.Callers(3, pcs[:])
-	for _, pc := range pcs[:n] {
-		if pc == ret {
-			return true
-		}
-	}
-	return false
 }

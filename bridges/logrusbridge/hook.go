@@ -164,14 +164,15 @@ func (h *Hook) Drops() uint64 { return h.drops.Load() }
 // that logrus's exit or panic, which follows, loses nothing. It never
 // fails.
 func (h *Hook) Fire(e *logrus.Entry) error {
-	if !guard.Begin() {
+	d, ok := guard.Begin()
+	if !ok {
 		h.drops.Add(1)
 		if h.own != nil {
 			h.own.CountBridgeDrop()
 		}
 		return nil
 	}
-	deliver(h, e)
+	deliver(d, h, e)
 	if e.Level <= logrus.FatalLevel && h.own != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), h.timeout)
 		defer cancel()

@@ -12,11 +12,11 @@ import (
 // calls handle from one call site; handle calls guard.Mark first.
 var guard loggerjs.ReentryGuard
 
-// deliver hands one entry in, and ends the guard's delivery when it is
-// done, even if it panics. It must stay a frame of its own.
+// deliver hands one entry in, and ends d, the delivery
+// Begin let through, when it is done, even if it panics. It must stay a frame of its own.
 //
 //go:noinline
-func deliver(h *Hook, e *logrus.Entry) {
-	defer guard.End()
+func deliver(d loggerjs.Delivery, h *Hook, e *logrus.Entry) {
+	defer d.End()
 	handle(h, e)
 }

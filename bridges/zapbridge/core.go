@@ -266,14 +266,15 @@ func (sh *shared) addConfigured(h *loggerjs.Handler) {
 // exit, which follows Write, loses nothing.
 func (c *Core) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	nc := c.forName(ent.LoggerName)
-	if !guard.Begin() {
+	d, ok := guard.Begin()
+	if !ok {
 		c.sh.drops.Add(1)
 		if nc.own != nil {
 			nc.own.CountBridgeDrop()
 		}
 		return nil
 	}
-	deliver(nc, ent, fields)
+	deliver(d, nc, ent, fields)
 	if ent.Level > zapcore.ErrorLevel {
 		return c.Sync()
 	}

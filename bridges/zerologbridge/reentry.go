@@ -12,11 +12,11 @@ import (
 // calls handle from one call site; handle calls guard.Mark first.
 var guard loggerjs.ReentryGuard
 
-// deliver hands one event in, and ends the guard's delivery when it is
-// done, even if it panics. It must stay a frame of its own.
+// deliver hands one event in, and ends d, the delivery
+// Begin let through, when it is done, even if it panics. It must stay a frame of its own.
 //
 //go:noinline
-func deliver(w *Writer, level zerolog.Level, known bool, p []byte) {
-	defer guard.End()
+func deliver(d loggerjs.Delivery, w *Writer, level zerolog.Level, known bool, p []byte) {
+	defer d.End()
 	handle(w, level, known, p)
 }

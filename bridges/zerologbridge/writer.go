@@ -207,14 +207,15 @@ func (w *Writer) WriteLevel(level zerolog.Level, p []byte) (int, error) {
 }
 
 func (w *Writer) write(level zerolog.Level, known bool, p []byte) (int, error) {
-	if !guard.Begin() {
+	d, ok := guard.Begin()
+	if !ok {
 		w.drops.Add(1)
 		if w.own != nil {
 			w.own.CountBridgeDrop()
 		}
 		return len(p), nil
 	}
-	deliver(w, level, known, p)
+	deliver(d, w, level, known, p)
 	if known && (level == zerolog.FatalLevel || level == zerolog.PanicLevel) && w.own != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), w.opts.timeout)
 		defer cancel()
