@@ -13,7 +13,8 @@ import (
 var guard loggerjs.ReentryGuard
 
 // deliver hands one entry in, and ends d, the delivery
-// Begin let through, when it is done, even if it panics. It must stay a frame of its own.
+// Begin let through, when it is done, even if it panics. It must stay
+// a frame of its own.
 //
 //go:noinline
 func deliver(d loggerjs.Delivery, h *Hook, e *logrus.Entry) {
