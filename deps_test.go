@@ -7,9 +7,9 @@ import (
 )
 
 // TestRootImports checks that the root package links neither net/http,
-// expvar nor crypto/tls, and nothing outside the standard library but
-// this module's internal packages: every program that imports it pays
-// for what it links.
+// net/url, expvar, crypto/tls, regexp nor crypto/hmac, and nothing
+// outside the standard library but this module's internal packages:
+// every program that imports it pays for what it links.
 func TestRootImports(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}|{{.ImportPath}}", ".").CombinedOutput()
 	if err != nil {
@@ -18,7 +18,7 @@ func TestRootImports(t *testing.T) {
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		nonStd, path, _ := strings.Cut(line, "|")
 		switch {
-		case path == "net/http" || path == "expvar" || path == "crypto/tls" || path == "regexp" || path == "crypto/hmac":
+		case path == "net/http" || path == "net/url" || path == "expvar" || path == "crypto/tls" || path == "regexp" || path == "crypto/hmac":
 			t.Errorf("the root package links %s", path)
 		case nonStd != "" && nonStd != "github.com/loggerjs/loggerjs" && !strings.HasPrefix(nonStd, "github.com/loggerjs/loggerjs/internal/"):
 			t.Errorf("the root package imports %s, outside the standard library", nonStd)

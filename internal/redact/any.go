@@ -254,7 +254,7 @@ func (r *Redactor) maskFor(act action, orig reflect.Value, t reflect.Type) (refl
 	}
 	switch t.Kind() {
 	case reflect.String:
-		return reflect.ValueOf(m).Convert(t), true
+		return stringOf(t, m), true
 	case reflect.Interface:
 		if reflect.TypeOf(m).Implements(t) {
 			return reflect.ValueOf(m), true
@@ -262,17 +262,32 @@ func (r *Redactor) maskFor(act action, orig reflect.Value, t reflect.Type) (refl
 	case reflect.Slice:
 		if t.Elem().Kind() == reflect.String {
 			s := reflect.MakeSlice(t, 1, 1)
-			s.Index(0).Set(reflect.ValueOf(m).Convert(t.Elem()))
+			s.Index(0).SetString(m)
 			return s, true
 		}
 	case reflect.Pointer:
 		if t.Elem().Kind() == reflect.String {
 			p := reflect.New(t.Elem())
-			p.Elem().Set(reflect.ValueOf(m).Convert(t.Elem()))
+			p.Elem().SetString(m)
 			return p, true
 		}
 	}
 	return reflect.ValueOf(m), false
+}
+
+// stringOf returns s as a value of t, a string type, and bytesOf b as a
+// value of t, a slice type of bytes. They are what Value.Convert would
+// return, without linking its conversion tables.
+func stringOf(t reflect.Type, s string) reflect.Value {
+	v := reflect.New(t).Elem()
+	v.SetString(s)
+	return v
+}
+
+func bytesOf(t reflect.Type, b []byte) reflect.Value {
+	v := reflect.New(t).Elem()
+	v.SetBytes(b)
+	return v
 }
 
 func reflectText(v reflect.Value) (s string) {
@@ -383,7 +398,7 @@ func (w *walker) reflect(path []string, v reflect.Value, depth int) (reflect.Val
 	switch v.Kind() {
 	case reflect.String:
 		if s, ok := w.r.text(v.String()); ok {
-			return reflect.ValueOf(s).Convert(t), true
+			return stringOf(t, s), true
 		}
 	case reflect.Pointer:
 		if v.IsNil() || !w.r.mayHold(t.Elem()) {
@@ -410,7 +425,7 @@ func (w *walker) reflect(path []string, v reflect.Value, depth int) (reflect.Val
 		if t.Elem().Kind() == reflect.Uint8 {
 			// []byte, json.RawMessage: text, or JSON, at any depth.
 			if s, ok := w.r.text(string(v.Bytes())); ok {
-				return reflect.ValueOf([]byte(s)).Convert(t), true
+				return bytesOf(t, []byte(s)), true
 			}
 			return v, false
 		}
