@@ -45,7 +45,8 @@ bench:
 # bench-instr counts, with valgrind's callgrind, the instructions every
 # logger spends per record in every scenario, and every codec on S3's
 # record (bench/cmd/instr); the tables also go to bench/out/instr.md.
-# INSTR_FLAGS passes flags to it, e.g. INSTR_FLAGS='-filter S3 -count 3'.
+# INSTR_FLAGS passes flags to it as written (a regexp's $ needs no
+# doubling), e.g. INSTR_FLAGS='-filter S3/ -count 3'.
 .PHONY: bench-instr
 bench-instr:
-	cd bench && go run ./cmd/instr -o out/instr.md $(INSTR_FLAGS)
+	cd bench && go run ./cmd/instr -o out/instr.md $(value INSTR_FLAGS)
