@@ -14,10 +14,12 @@ import (
 	"github.com/loggerjs/loggerjs/sinks"
 )
 
-// A buffered File writes its records with one write(2) per buffer, as
-// zap's BufferedWriteSyncer does. Records wait in memory until the buffer
-// fills, FlushEvery passes, or Flush or Close writes them; a process that
-// dies without either loses what is buffered.
+// A File writes its records with one write(2) per buffer, as zap's
+// BufferedWriteSyncer does. Records wait in memory until the buffer
+// (256 KiB) fills, FlushEvery (1s) passes, a record at FlushLevel (Error)
+// or above arrives, or Flush or Close writes them; a process that dies
+// without any of these loses what is buffered. WriteThrough writes each
+// record at once instead.
 func ExampleFile_buffered() {
 	dir, _ := os.MkdirTemp("", "example")
 	defer os.RemoveAll(dir)
@@ -25,7 +27,6 @@ func ExampleFile_buffered() {
 
 	file, err := sinks.File(path, &sinks.FileOptions{
 		Codec:      codecs.JSON(&codecs.JSONOptions{ReplaceAttr: noTime}),
-		BufferSize: 256 << 10,       // one write(2) per 256 KiB of records
 		FlushEvery: 5 * time.Second, // the longest a record waits (default 1s)
 	})
 	if err != nil {
@@ -42,16 +43,26 @@ func ExampleFile_buffered() {
 	data, _ := os.ReadFile(path)
 	fmt.Printf("buffered: %d bytes in the file\n", len(data))
 
-	h.Flush(context.Background()) // writes the buffer, then fsyncs
+	logger.Error("disk slow") // FlushLevel: written at once, after "started"
 	data, _ = os.ReadFile(path)
-	fmt.Printf("after Flush: %s", data)
+	fmt.Printf("after Error: %d lines\n", bytes.Count(data, []byte("\n")))
 
 	logger.Info("stopping")
+	h.Flush(context.Background()) // writes the buffer, then fsyncs
+	data, _ = os.ReadFile(path)
+	fmt.Printf("after Flush: %d lines\n", bytes.Count(data, []byte("\n")))
+
+	logger.Info("stopped")
 	h.Close(context.Background()) // Close (and loggerjs.Shutdown) write the rest
 	data, _ = os.ReadFile(path)
-	fmt.Printf("after Close: %d lines\n", bytes.Count(data, []byte("\n")))
+	fmt.Printf("after Close:\n%s", data)
 	// Output:
 	// buffered: 0 bytes in the file
-	// after Flush: {"level":"INFO","msg":"started","port":8080}
-	// after Close: 2 lines
+	// after Error: 2 lines
+	// after Flush: 3 lines
+	// after Close:
+	// {"level":"INFO","msg":"started","port":8080}
+	// {"level":"ERROR","msg":"disk slow"}
+	// {"level":"INFO","msg":"stopping"}
+	// {"level":"INFO","msg":"stopped"}
 }
