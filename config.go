@@ -43,11 +43,16 @@ type Config struct {
 	EarlyBuffer int
 	// StackTraceLevel, when set, attaches the stack of the logging call to
 	// every record at or above it, as the root attr StackKey ("stack"), as
-	// zap's AddStacktrace does; records whose error carries a stack (in the
-	// shape of github.com/pkg/errors) get that stack instead, whatever
-	// their level. Only those records pay for the capture. Nil attaches
-	// none.
+	// zap's AddStacktrace does. Only those records pay for the capture.
+	// Nil attaches none.
 	StackTraceLevel slog.Leveler
+	// ErrorStack, with StackTraceLevel set, finds the stack that a
+	// record's error carries: records whose error carries one get that
+	// stack instead of the call's, whatever their level. It returns
+	// program counters as runtime.Callers does, or nil; one that panics
+	// finds none. StackTraceMethod finds the stacks of github.com/pkg/errors
+	// and its kin. Nil looks for none.
+	ErrorStack func(err error) []uintptr
 	// ContextProviders add ambient attrs to every record from the context
 	// it is logged with, at the top level of the record, after the attrs
 	// the context carries (WithContextAttrs), in order; each adds its own,
@@ -176,7 +181,9 @@ func (e *engine) compile(cfg Config, env []levelDirective) (*snapshot, error) {
 	if cfg.StackTraceLevel != nil && isNilPointer(cfg.StackTraceLevel) {
 		return nil, fmt.Errorf("loggerjs: Config.StackTraceLevel: nil %T", cfg.StackTraceLevel)
 	}
-	s.stackLevel = cfg.StackTraceLevel
+	if cfg.StackTraceLevel != nil {
+		s.stackLevel = &stackTraces{level: cfg.StackTraceLevel, errorStack: cfg.ErrorStack}
+	}
 	switch rd := cfg.Redactor; {
 	case rd == nil:
 		s.redactor = defaultRedactor

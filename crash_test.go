@@ -190,10 +190,10 @@ func newStackErr() error {
 	return &stackErr{pcs: pcs[:n]}
 }
 
-// TestStackTraceLevel checks Config.StackTraceLevel: records at or above
-// it carry the stack of the logging call, those below carry none, and a
-// record whose error carries a stack gets that one.
-func TestStackTraceLevel(t *testing.T) {
+// stacksOf logs through a tree configured by cfg plus a middleware that
+// collects the StackKey attr of every record ("" for none).
+func stacksOf(t *testing.T, cfg loggerjs.Config, log func(*slog.Logger)) []string {
+	t.Helper()
 	var stacks []string
 	capture := loggerjs.MiddlewareFunc(func(_ context.Context, r *loggerjs.Record) bool {
 		s := ""
@@ -206,25 +206,70 @@ func TestStackTraceLevel(t *testing.T) {
 		stacks = append(stacks, s)
 		return true
 	})
-	h, root := newTree(t, loggerjs.Config{
-		Sinks:           map[string]loggerjs.Sink{"out": &recSink{}},
-		Loggers:         []loggerjs.LoggerConfig{{Sinks: []string{"out"}}},
-		Middleware:      []loggerjs.Middleware{capture},
-		StackTraceLevel: slog.LevelError,
-	})
+	cfg.Sinks = map[string]loggerjs.Sink{"out": &recSink{}}
+	cfg.Loggers = []loggerjs.LoggerConfig{{Sinks: []string{"out"}}}
+	cfg.Middleware = []loggerjs.Middleware{capture}
+	h, root := newTree(t, cfg)
 	defer h.Close(context.Background())
-	root.Info("no stack")
-	root.Error("stack")
-	root.Info("error's stack", "err", newStackErr())
+	log(root)
+	return stacks
+}
+
+// TestStackTraceLevel checks Config.StackTraceLevel: records at or above
+// it carry the stack of the logging call, those below carry none, and,
+// with Config.ErrorStack, a record whose error carries a stack gets that
+// one whatever its level.
+func TestStackTraceLevel(t *testing.T) {
+	stacks := stacksOf(t, loggerjs.Config{StackTraceLevel: slog.LevelError, ErrorStack: loggerjs.StackTraceMethod}, func(root *slog.Logger) {
+		root.Info("no stack")
+		root.Error("stack")
+		root.Info("error's stack", "err", newStackErr())
+		root.Error("wrapped error's stack", "err", fmt.Errorf("wrapped: %w", newStackErr()))
+	})
 	if stacks[0] != "" {
 		t.Errorf("Info record got a stack: %s", stacks[0])
 	}
 	first := strings.SplitN(stacks[1], "\n", 2)[0]
-	if first != "github.com/loggerjs/loggerjs_test.TestStackTraceLevel" || strings.Contains(stacks[1], "log/slog.") {
+	if first != "github.com/loggerjs/loggerjs_test.TestStackTraceLevel.func1" || strings.Contains(stacks[1], "log/slog.") {
 		t.Errorf("Error record's stack does not start at the call site:\n%s", stacks[1])
 	}
-	if !strings.HasPrefix(stacks[2], "github.com/loggerjs/loggerjs_test.runtimeCallers") && !strings.Contains(stacks[2], "newStackErr") {
-		t.Errorf("the error's stack was not used:\n%s", stacks[2])
+	for _, s := range stacks[2:] {
+		if !strings.HasPrefix(s, "github.com/loggerjs/loggerjs_test.runtimeCallers") || !strings.Contains(s, "newStackErr") {
+			t.Errorf("the error's stack was not used:\n%s", s)
+		}
+	}
+}
+
+// TestErrorStackOptIn checks that without Config.ErrorStack the stack an
+// error carries is not looked for, and that an ErrorStack that panics or
+// finds nothing leaves the call's stack to StackTraceLevel.
+func TestErrorStackOptIn(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		find func(error) []uintptr
+	}{
+		{"none", nil},
+		{"panics", func(error) []uintptr { panic("boom") }},
+		{"finds nothing", func(error) []uintptr { return nil }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			stacks := stacksOf(t, loggerjs.Config{StackTraceLevel: slog.LevelError, ErrorStack: tt.find}, func(root *slog.Logger) {
+				root.Info("below the level", "err", newStackErr())
+				root.Error("at the level", "err", newStackErr())
+			})
+			if stacks[0] != "" {
+				t.Errorf("Info record got a stack: %s", stacks[0])
+			}
+			if strings.Contains(stacks[1], "newStackErr") || !strings.Contains(stacks[1], "TestErrorStackOptIn") {
+				t.Errorf("Error record's stack is not the call's:\n%s", stacks[1])
+			}
+		})
+	}
+	if pcs := loggerjs.StackTraceMethod(errors.New("plain")); pcs != nil {
+		t.Errorf("StackTraceMethod(errors.New) = %v", pcs)
+	}
+	if pcs := loggerjs.StackTraceMethod(nil); pcs != nil {
+		t.Errorf("StackTraceMethod(nil) = %v", pcs)
 	}
 }
 

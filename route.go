@@ -20,7 +20,7 @@ type snapshot struct {
 	// names the meta category or its parent: then routing alone decides
 	// where meta records go, and none fall back to stderr.
 	metaConfigured bool
-	stackLevel     slog.Leveler // nil: no stacks
+	stackLevel     *stackTraces // nil: no stacks
 	providers      []func(context.Context) []slog.Attr
 	byName         map[string]*sinkEntry
 	global         []stage

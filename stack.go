@@ -10,15 +10,22 @@ import (
 
 // StackKey is the key of the root attr that carries a record's stack
 // trace: for records at or above Config.StackTraceLevel, for records
-// whose error carries a stack, and for the record Recover logs. Codecs
-// write it as an attr, or in their format's own field (OTLP's
-// exception.stacktrace, ECS's error.stack_trace, Google Cloud's
-// stack_trace).
+// whose error carries a stack that Config.ErrorStack finds, and for the
+// record Recover logs. Codecs write it as an attr, or in their format's
+// own field (OTLP's exception.stacktrace, ECS's error.stack_trace, Google
+// Cloud's stack_trace).
 const StackKey = "stack"
 
-// addStack attaches a stack to r as Config.StackTraceLevel says, unless r
-// carries one already.
-func addStack(r *Record, level slog.Leveler, pc uintptr) {
+// stackTraces is what Config.StackTraceLevel and Config.ErrorStack ask
+// for.
+type stackTraces struct {
+	level      slog.Leveler
+	errorStack func(error) []uintptr // nil: the stacks errors carry are not looked for
+}
+
+// addStack attaches a stack to r as st says, unless r carries one
+// already.
+func addStack(r *Record, st *stackTraces, pc uintptr) {
 	for _, a := range r.root {
 		if a.Key == StackKey {
 			return
@@ -29,13 +36,14 @@ func addStack(r *Record, level slog.Leveler, pc uintptr) {
 			return
 		}
 	}
-	if r.Err != nil {
-		if s := errorStack(r.Err); s != "" {
+	if r.Err != nil && st.errorStack != nil {
+		pcs := errorStack(st.errorStack, r.Err)
+		if s := formatFrames(pcs[:min(len(pcs), maxStackFrames)], false); s != "" {
 			r.root = append(r.root, slog.String(StackKey, s))
 			return
 		}
 	}
-	if r.Level >= level.Level() {
+	if r.Level >= st.level.Level() {
 		r.root = append(r.root, slog.String(StackKey, captureStack(pc)))
 	}
 }
@@ -93,42 +101,57 @@ func isOwnFrame(fn string) bool {
 		strings.HasPrefix(fn, "runtime.")
 }
 
-// errorStack returns the stack an error in err's chain carries, in the
-// shape of github.com/pkg/errors and its kin (a StackTrace method that
-// returns a slice of program counters plus one), or "".
-func errorStack(err error) string {
+// errorStack returns what find returns for err, or nil if it panics.
+func errorStack(find func(error) []uintptr, err error) (pcs []uintptr) {
+	defer func() {
+		if recover() != nil {
+			pcs = nil
+		}
+	}()
+	return find(err)
+}
+
+// StackTraceMethod is a Config.ErrorStack for errors that carry their
+// stack as github.com/pkg/errors and its kin do: a StackTrace method that
+// returns a slice of a uintptr type, each element a program counter plus
+// one (pkg/errors' Frame). It returns the stack of the outermost error in
+// err's chain that has one, or nil.
+//
+// It finds and calls the method through reflect, which adds about 60 KB
+// to a program; that is why Config does not use it unless asked, and a
+// program that does not name it does not pay for it.
+func StackTraceMethod(err error) []uintptr {
 	for depth := 0; err != nil && depth < 32; depth++ {
-		if s := methodStack(err); s != "" {
-			return s
+		if pcs := stackTraceMethod(err); len(pcs) > 0 {
+			return pcs
 		}
 		u, ok := err.(interface{ Unwrap() error })
 		if !ok {
-			return ""
+			return nil
 		}
 		err = u.Unwrap()
 	}
-	return ""
+	return nil
 }
 
-func methodStack(err error) (s string) {
+func stackTraceMethod(err error) (pcs []uintptr) {
 	defer func() {
 		if recover() != nil {
-			s = ""
+			pcs = nil
 		}
 	}()
 	m := reflect.ValueOf(err).MethodByName("StackTrace")
 	if !m.IsValid() || m.Type().NumIn() != 0 || m.Type().NumOut() != 1 {
-		return ""
+		return nil
 	}
 	t := m.Type().Out(0)
 	if t.Kind() != reflect.Slice || t.Elem().Kind() != reflect.Uintptr {
-		return ""
+		return nil
 	}
 	v := m.Call(nil)[0]
-	n := min(v.Len(), maxStackFrames)
-	pcs := make([]uintptr, n)
-	for i := range n {
+	pcs = make([]uintptr, min(v.Len(), maxStackFrames))
+	for i := range pcs {
 		pcs[i] = uintptr(v.Index(i).Uint()) - 1 // pkg/errors' Frame is pc+1
 	}
-	return formatFrames(pcs, false)
+	return pcs
 }
