@@ -220,13 +220,13 @@ func (s *jsonState) key(k string) {
 		return
 	}
 	if len(k) <= maxCachedKey && safePrefix(k) == len(k) {
-		n := len(s.buf)
-		s.buf = appendSafeKey(s.buf, k, false)
-		s.c.keys.add(k, s.buf[n:])
-		if s.sep {
-			s.buf = append(s.buf[:n], ',')
+		if s.c.keys.vacant(k) { // once per slot in the codec's life
+			n := len(s.buf)
 			s.buf = appendSafeKey(s.buf, k, false)
+			s.c.keys.add(k, s.buf[n:])
+			s.buf = s.buf[:n]
 		}
+		s.buf = appendSafeKey(s.buf, k, s.sep)
 		s.sep = true
 		return
 	}

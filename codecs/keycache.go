@@ -11,7 +11,7 @@ import (
 // hashes to it and needs no escaping, and never replaced: a codec
 // allocates at most len(keyCache) entries in its life, however many
 // different keys it sees; the others take the ordinary path.
-type keyCache [64]atomic.Pointer[cachedKey]
+type keyCache [128]atomic.Pointer[cachedKey]
 
 type cachedKey struct {
 	key     string
@@ -23,8 +23,8 @@ const maxCachedKey = 32
 
 // slot returns the slot of k, which is not empty.
 func (c *keyCache) slot(k string) *atomic.Pointer[cachedKey] {
-	h := uint(len(k))*31 + uint(k[0])*7 + uint(k[len(k)-1])
-	return &c[h%uint(len(c))]
+	h := uint64(len(k)) | uint64(k[0])<<8 | uint64(k[len(k)/2])<<16 | uint64(k[len(k)-1])<<24
+	return &c[(h*0x9E3779B97F4A7C15)>>57] // the top 7 bits: 128 slots
 }
 
 // lookup returns the encoded form of k, or "" if k is not cached.
@@ -36,6 +36,11 @@ func (c *keyCache) lookup(k string) string {
 		return e.encoded
 	}
 	return ""
+}
+
+// vacant reports whether k could be cached: its slot is free.
+func (c *keyCache) vacant(k string) bool {
+	return len(k) > 0 && len(k) <= maxCachedKey && c.slot(k).Load() == nil
 }
 
 // add caches k and encoded, both copied (k may be built over memory its
