@@ -172,7 +172,7 @@ func (c *Core) With(fields []zapcore.Field) zapcore.Core {
 			h = h.WithGroup(f.Key)
 			continue
 		}
-		attrs = appendField(attrs, f, 0)
+		attrs = appendField(attrs, &f, 0)
 	}
 	if len(attrs) > 0 {
 		h = h.WithAttrs(attrs)

@@ -22,11 +22,23 @@ const markerTooDeep = "!ERROR: value nested too deep"
 // appendFields appends the attrs of fields to dst. A Namespace field
 // opens a group that holds the fields after it.
 func appendFields(dst []slog.Attr, fields []zapcore.Field, depth int) []slog.Attr {
-	for i, f := range fields {
-		if f.Type == zapcore.NamespaceType {
+	for i := range fields {
+		f := &fields[i]
+		// The common scalars here, without appendField's call.
+		switch f.Type {
+		case zapcore.StringType:
+			dst = append(dst, slog.String(f.Key, f.String))
+		case zapcore.Int64Type, zapcore.Int32Type, zapcore.Int16Type, zapcore.Int8Type:
+			dst = append(dst, slog.Int64(f.Key, f.Integer))
+		case zapcore.BoolType:
+			dst = append(dst, slog.Bool(f.Key, f.Integer == 1))
+		case zapcore.DurationType:
+			dst = append(dst, slog.Duration(f.Key, time.Duration(f.Integer)))
+		case zapcore.NamespaceType:
 			return append(dst, namespaceAttr(fields[i:], depth))
+		default:
+			dst = appendField(dst, f, depth)
 		}
-		dst = appendField(dst, f, depth)
 	}
 	return dst
 }
@@ -39,7 +51,8 @@ func namespaceAttr(fields []zapcore.Field, depth int) slog.Attr {
 		attrs []slog.Attr
 	}
 	var levels []level
-	for _, f := range fields {
+	for i := range fields {
+		f := &fields[i]
 		if f.Type == zapcore.NamespaceType {
 			levels = append(levels, level{key: f.Key})
 			continue
@@ -56,7 +69,7 @@ func namespaceAttr(fields []zapcore.Field, depth int) slog.Attr {
 // appendField appends the attrs of one field other than a Namespace:
 // usually one, none for Skip, several for Inline and for errors that
 // carry causes or a verbose form.
-func appendField(dst []slog.Attr, f zapcore.Field, depth int) []slog.Attr {
+func appendField(dst []slog.Attr, f *zapcore.Field, depth int) []slog.Attr {
 	switch f.Type {
 	case zapcore.StringType:
 		return append(dst, slog.String(f.Key, f.String))
@@ -122,7 +135,7 @@ func appendField(dst []slog.Attr, f zapcore.Field, depth int) []slog.Attr {
 		// which objectEncoder handles; kept as an empty group otherwise.
 		return append(dst, slog.Group(f.Key))
 	default:
-		return append(dst, slog.String(f.Key+"Error", fmt.Sprintf("unknown field type: %v", f)))
+		return append(dst, slog.String(f.Key+"Error", fmt.Sprintf("unknown field type: %v", *f)))
 	}
 }
 
