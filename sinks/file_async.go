@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -111,13 +112,17 @@ func newFileQueue(f *FileSink, o AsyncOptions, rep *reporter) *fileQueue {
 		maxRecords:   positive(o.MaxBatch, 256),
 		maxWait:      positiveDur(o.MaxWait, asyncFileMaxWait),
 		chunkMax:     chunk,
-		fill:         &queuedRecords{},
-		spare:        &queuedRecords{},
-		progress:     make(chan struct{}),
-		kick:         make(chan struct{}, 1),
-		abort:        make(chan struct{}),
-		stop:         make(chan struct{}),
-		closeOK:      make(chan struct{}),
+
+		progress: make(chan struct{}),
+		kick:     make(chan struct{}, 1),
+		abort:    make(chan struct{}),
+		stop:     make(chan struct{}),
+		closeOK:  make(chan struct{}),
+	}
+	// Room for a batch that wakes the worker, so that a steady stream
+	// does not grow the buffers record by record.
+	for _, b := range []**queuedRecords{&q.fill, &q.spare} {
+		*b = &queuedRecords{data: make([]byte, 0, 2*q.chunkMax), recs: make([]queuedRecord, 0, 2*min(q.maxRecords, q.queueSize))}
 	}
 	q.done.Add(1)
 	go q.run()
@@ -212,6 +217,9 @@ wait:
 		}
 	}
 	b := q.fill
+	if len(b.data)+len(p) > cap(b.data) {
+		b.data = slices.Grow(b.data, max(len(p), cap(b.data))) // double, not append's 1.25×
+	}
 	b.data = append(b.data, p...)
 	b.recs = append(b.recs, queuedRecord{end: len(b.data), level: r.Level, cat: r.CategoryName(), msg: r.Message()})
 	q.accepted++

@@ -106,7 +106,7 @@ func BenchmarkAsyncFile(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := Async(f, &AsyncOptions{QueueSize: 1 << 16, Policy: Block, BlockTimeout: time.Second})
+	s := Async(f, &AsyncOptions{Policy: Block, BlockTimeout: time.Second})
 	r := rec10(1)
 	ctx := context.Background()
 	b.SetBytes(int64(len(jsonCodec.Append(nil, r))))
