@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"reflect"
 	"strings"
@@ -355,5 +356,59 @@ func TestPanickingMarshaler(t *testing.T) {
 	logger.Info("still logging")
 	if !strings.Contains(buf.String(), "still logging") {
 		t.Errorf("the next record is missing")
+	}
+}
+
+type pair struct{ a, b string }
+
+func (p pair) MarshalLogObject(enc zapcore.ObjectEncoder) error {
+	enc.AddString("a", p.a)
+	enc.AddString("b", p.b)
+	return nil
+}
+
+// TestObjectsOutliveTheCall checks that a sink that keeps records keeps
+// their objects as logged: the bridge's pooled object encoders leave
+// nothing of theirs in a record.
+func TestObjectsOutliveTheCall(t *testing.T) {
+	mem := sinks.Memory()
+	h, err := loggerjs.NewHandler(loggerjs.Config{
+		Sinks:   map[string]loggerjs.Sink{"mem": mem},
+		Loggers: []loggerjs.LoggerConfig{{Sinks: []string{"mem"}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close(t.Context())
+	logger := zap.New(zapbridge.NewCore(h, nil))
+	for i := range 20 {
+		s := strings.Repeat("x", i)
+		logger.Info("m", zap.Object("o", pair{"a" + s, "b" + s}), zap.Inline(pair{"ia" + s, "ib" + s}),
+			zap.Array("l", zapcore.ArrayMarshalerFunc(func(enc zapcore.ArrayEncoder) error {
+				return enc.AppendObject(pair{"la" + s, "lb" + s})
+			})))
+	}
+	for i, r := range mem.Records() {
+		s := strings.Repeat("x", i)
+		got := map[string]string{}
+		r.Attrs(func(a slog.Attr) bool {
+			v := a.Value.Resolve()
+			switch v.Kind() {
+			case slog.KindGroup:
+				for _, g := range v.Group() {
+					got[a.Key+"."+g.Key] = g.Value.String()
+				}
+			case slog.KindString:
+				got[a.Key] = v.String()
+			default:
+				got[a.Key] = fmt.Sprint(v.Any())
+			}
+			return true
+		})
+		want := map[string]string{"o.a": "a" + s, "o.b": "b" + s, "a": "ia" + s, "b": "ib" + s,
+			"l": fmt.Sprint([]any{map[string]any{"a": "la" + s, "b": "lb" + s}})}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("record %d: got %v, want %v", i, got, want)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"reflect"
 	"strconv"
+	"sync"
 	"time"
 
 	"go.uber.org/zap/zapcore"
@@ -122,7 +123,7 @@ func appendField(dst []slog.Attr, f *zapcore.Field, depth int) []slog.Attr {
 		}
 		enc := newObjectEncoder(depth)
 		err := marshalObject(f.Interface.(zapcore.ObjectMarshaler), enc)
-		dst = append(dst, enc.finish()...)
+		dst = enc.appendTo(dst)
 		return appendFieldError(dst, f.Key, err)
 	case zapcore.ArrayMarshalerType:
 		list, err := marshalArray(f.Interface.(zapcore.ArrayMarshaler), depth+1)
@@ -335,16 +336,20 @@ func marshalArray(m zapcore.ArrayMarshaler, depth int) (list []any, err error) {
 
 // objectEncoder is the zapcore.ObjectEncoder that ObjectMarshalers write
 // into: it collects attrs in order, and opens a group for each
-// namespace.
+// namespace. Encoders are pooled, as zap's own are: a marshaler must not
+// keep the encoder it is given.
 type objectEncoder struct {
 	attrs  []slog.Attr
 	open   []namespace // namespaces opened, outermost first
 	depth  int
-	inline [6]slog.Attr // the first attrs, so a small object costs one allocation
+	inline [8]slog.Attr // the first attrs, collected without an allocation
 }
 
+var objectEncoders = sync.Pool{New: func() any { return new(objectEncoder) }}
+
 func newObjectEncoder(depth int) *objectEncoder {
-	e := &objectEncoder{depth: depth}
+	e := objectEncoders.Get().(*objectEncoder)
+	e.depth = depth
 	e.attrs = e.inline[:0:len(e.inline)]
 	return e
 }
@@ -356,14 +361,46 @@ type namespace struct {
 
 var _ zapcore.ObjectEncoder = (*objectEncoder)(nil)
 
-// finish closes the open namespaces and returns the attrs.
+// finish closes the open namespaces, returns the attrs in memory of
+// their own, exactly as long as they are, and puts e back in the pool.
 func (e *objectEncoder) finish() []slog.Attr {
+	attrs := e.close()
+	if len(attrs) == 0 {
+		attrs = nil
+	} else if &attrs[0] == &e.inline[0] {
+		attrs = append(make([]slog.Attr, 0, len(attrs)), attrs...)
+	}
+	e.release()
+	return attrs
+}
+
+// appendTo closes the open namespaces, appends the attrs to dst and puts
+// e back in the pool.
+func (e *objectEncoder) appendTo(dst []slog.Attr) []slog.Attr {
+	dst = append(dst, e.close()...)
+	e.release()
+	return dst
+}
+
+// close closes the open namespaces and returns the attrs. Only the
+// outermost level may be held in e.inline.
+func (e *objectEncoder) close() []slog.Attr {
 	for i := len(e.open) - 1; i >= 0; i-- {
 		ns := e.open[i]
 		e.attrs = append(ns.outer, slog.Attr{Key: ns.key, Value: slog.GroupValue(e.attrs...)})
 	}
-	e.open = nil
 	return e.attrs
+}
+
+// release puts e back in the pool, holding nothing of the record.
+func (e *objectEncoder) release() {
+	clear(e.inline[:])
+	clear(e.open)
+	e.attrs, e.open = nil, e.open[:0]
+	if cap(e.open) > 8 {
+		e.open = nil
+	}
+	objectEncoders.Put(e)
 }
 
 func (e *objectEncoder) add(a slog.Attr) { e.attrs = append(e.attrs, a) }
