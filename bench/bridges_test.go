@@ -113,8 +113,9 @@ func logrusTen(l *logrus.Logger) {
 }
 
 // BenchmarkBridgesParallel is BenchmarkBridges' zap rows from every
-// core at once: the bridge walks the stack for its loop check only while
-// another record is in flight, which parallel logging makes common.
+// core at once: the bridge's loop check must stay cheap while other
+// goroutines' records are in flight (it marks the delivering goroutine
+// and walks no stack; see loggerjs.ReentryGuard).
 func BenchmarkBridgesParallel(b *testing.B) {
 	h := bridgeTree(b, nil)
 	zapNative := zap.New(NewZapCore(zapcore.AddSync(io.Discard)))

@@ -44,11 +44,34 @@
 // A sink that logs through zap while the bridge is installed would feed
 // its own records back into itself. The bridge spots the loop on the
 // goroutine's stack, drops the inner record and counts it (Core.Drops and
-// the tree's MetaStats.BridgeDrops), so the loop stops at once. The stack
-// is only looked at while another record is being delivered. A loop
-// through another goroutine (a sink that hands records to a goroutine
-// that logs them with zap) is not seen: exclude the bridge's Source from
-// such a sink.
+// the tree's MetaStats.BridgeDrops), so the loop stops at once. The
+// delivering goroutine is marked for the length of each delivery (see
+// loggerjs.ReentryGuard), and the stack is only looked at on a goroutine
+// already marked, so goroutines logging side by side never walk it. A
+// loop through another goroutine (a sink that hands records to a
+// goroutine that logs them with zap) is not seen: exclude the bridge's
+// Source from such a sink.
+//
+// # Cost
+//
+// Through the bridge, a zap call costs no more than the same call through
+// slog into a zap core with zapslog. For ten fields (S3's payload in
+// loggerjs's bench module, BenchmarkBridges) into the JSON codec over
+// io.Discard, counted with callgrind: 16,349 instructions per record
+// with loggerjs's default redaction and 13,981 without it
+// (loggerjs.NoRedaction), against 19,792 for zapslog over zap's JSON
+// core (0.83× and 0.71×) and 12,288 for zap alone. The bridge's own
+// share is converting the fields (about 2,000 instructions for the ten;
+// only an ObjectMarshaler's group allocates), slog.Record.AddAttrs
+// (about 1,300, with one allocation for the attrs past the record's
+// inline five), the level check in Check (about 300, zap's pooled
+// CheckedEntry included) and the loop guard (about 30). A record
+// allocates 1,018 bytes in four allocations; zap's own two (the
+// variadic fields and the boxed object) are 728 of them.
+//
+// A zap call the loggerjs level turns off allocates nothing beyond zap's
+// own variadic fields and costs 153 instructions without fields, against
+// 104 for zap's own disabled call.
 //
 // # Differences from zap's own JSON encoder
 //
