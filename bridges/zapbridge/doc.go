@@ -57,21 +57,23 @@
 // Through the bridge, a zap call costs no more than the same call through
 // slog into a zap core with zapslog. For ten fields (S3's payload in
 // loggerjs's bench module, BenchmarkBridges) into the JSON codec over
-// io.Discard, counted with callgrind: 16,349 instructions per record
-// with loggerjs's default redaction and 13,981 without it
-// (loggerjs.NoRedaction), against 19,792 for zapslog over zap's JSON
-// core (0.83× and 0.71×) and 12,288 for zap alone. The bridge's own
+// io.Discard, counted with callgrind: 16,542 instructions per record
+// with loggerjs's default redaction and 14,086 without it
+// (loggerjs.NoRedaction), against 19,877 for zapslog over zap's JSON
+// core (0.83× and 0.71×) and 12,340 for zap alone. The bridge's own
 // share is converting the fields (about 2,000 instructions for the ten;
 // only an ObjectMarshaler's group allocates), slog.Record.AddAttrs
 // (about 1,300, with one allocation for the attrs past the record's
 // inline five), the level check in Check (about 300, zap's pooled
 // CheckedEntry included) and the loop guard (about 30). A record
-// allocates 1,018 bytes in four allocations; zap's own two (the
-// variadic fields and the boxed object) are 728 of them.
+// allocates 1,016 bytes in four allocations; zap's own two (the
+// variadic fields and the boxed object) are 728 of them. In time the
+// bridge took 0.91–0.98× of zapslog's on one goroutine and 0.94–1.04×
+// from two cores at once (loggerjs's PERFORMANCE.md, Bridges).
 //
 // A zap call the loggerjs level turns off allocates nothing beyond zap's
-// own variadic fields and costs 153 instructions without fields, against
-// 104 for zap's own disabled call.
+// own variadic fields and costs 158 instructions without fields, against
+// 99 for zap's own disabled call.
 //
 // # Differences from zap's own JSON encoder
 //
