@@ -32,9 +32,10 @@
 // that logs through logrus while the hook is installed would feed its own
 // records back into itself: the hook spots the loop on the goroutine's
 // stack, drops the inner entry and counts it (Hook.Drops and the tree's
-// MetaStats.BridgeDrops). The stack is only looked at while another entry
-// is being delivered. (logrus's own slog hook in 1.10 needed a fix for
-// this recursion, sirupsen/logrus issue 1567.)
+// MetaStats.BridgeDrops). The delivering goroutine is marked for the
+// length of each delivery (see loggerjs.ReentryGuard), and the stack is
+// only looked at on a goroutine already marked. (logrus's own slog hook
+// in 1.10 needed a fix for this recursion, sirupsen/logrus issue 1567.)
 //
 // # Differences from logrus's own JSONFormatter
 //

@@ -44,8 +44,9 @@
 // A sink that logs through zerolog while the writer is installed would
 // feed its own records back into itself. The writer spots the loop on the
 // goroutine's stack, drops the inner event and counts it (Writer.Drops
-// and the tree's MetaStats.BridgeDrops). The stack is only looked at
-// while another event is being delivered.
+// and the tree's MetaStats.BridgeDrops). The delivering goroutine is
+// marked for the length of each delivery (see loggerjs.ReentryGuard),
+// and the stack is only looked at on a goroutine already marked.
 //
 // zerolog decides whether to build an event before the writer sees it.
 // New sets the zerolog logger's level to the lowest level loggerjs could
