@@ -209,3 +209,18 @@ func nest(rng *rand.Rand, level int, inA, inB bool) string {
 	})
 	return msg
 }
+
+// TestReentryGuardPanic checks that a delivery that panics unmarks the
+// goroutine on its way out, so the next delivery goes through.
+func TestReentryGuardPanic(t *testing.T) {
+	func() {
+		defer func() { _ = recover() }()
+		throughA(func() { panic("sink broke") })
+	}()
+	if marked() {
+		t.Error("the goroutine is still marked after a delivery panicked")
+	}
+	if !throughA(func() {}) {
+		t.Error("a delivery after one that panicked was refused")
+	}
+}
