@@ -38,6 +38,7 @@ type fileQueue struct {
 	spare    *queuedRecords // the worker's: the batch it writes, then empty
 	inflight int            // records of the batch being written
 	idle     bool           // the worker waits for a kick
+	timed    bool           // and for a timer: the first record needs no kick
 	due      bool           // MaxWait passed: take what is queued
 	flushers int            // Flush and Close calls waiting
 	closing  bool
@@ -143,14 +144,22 @@ func (q *fileQueue) wakeLocked() {
 	q.progress = make(chan struct{})
 }
 
-// kickLocked wakes the worker if it waits. q.mu is held.
-func (q *fileQueue) kickLocked() {
-	if q.idle {
-		q.idle = false
-		select {
-		case q.kick <- struct{}{}:
-		default:
-		}
+// claimKick reports whether the worker waits for a kick, and if so
+// marks it kicked: the caller sends the kick (kickWorker) once it has
+// unlocked q.mu, so that the worker does not wake into a held lock.
+// q.mu is held.
+func (q *fileQueue) claimKick() bool {
+	if !q.idle {
+		return false
+	}
+	q.idle = false
+	return true
+}
+
+func (q *fileQueue) kickWorker() {
+	select {
+	case q.kick <- struct{}{}:
+	default:
 	}
 }
 
@@ -197,8 +206,11 @@ wait:
 				deadline = q.clock.NewTimer(q.blockTimeout)
 			}
 			wait := q.progress
-			q.kickLocked() // a full queue is a batch worth taking
+			kick := q.claimKick() // a full queue is a batch worth taking
 			q.mu.Unlock()
+			if kick {
+				q.kickWorker()
+			}
 			select {
 			case <-wait:
 				q.mu.Lock()
@@ -226,12 +238,16 @@ wait:
 	if fl := q.file.flushLevel; fl != nil && r.Level >= fl.Level() {
 		b.urgent = true
 	}
+	kick := false
 	if q.idle {
-		if n := b.len(); n == 1 || n >= q.maxRecords || b.bytes() >= q.chunkMax || b.urgent || q.full() {
-			q.kickLocked()
+		if n := b.len(); n == 1 && !q.timed || n >= q.maxRecords || b.bytes() >= q.chunkMax || b.urgent || q.full() {
+			kick = q.claimKick()
 		}
 	}
 	q.mu.Unlock()
+	if kick {
+		q.kickWorker()
+	}
 	return nil
 }
 
@@ -244,7 +260,11 @@ func (q *fileQueue) ready() bool {
 }
 
 // run is the worker: it waits for a batch worth taking, swaps the
-// buffers and writes the batch to the File.
+// buffers and writes the batch to the File. After a batch it waits with
+// a MaxWait timer even when the queue is empty, so that under a steady
+// stream the writers wake it once per batch, not also for its first
+// record; a timer that finds the queue empty leaves it waiting for a
+// kick alone.
 func (q *fileQueue) run() {
 	defer q.done.Done()
 	var timer Timer
@@ -256,17 +276,19 @@ func (q *fileQueue) run() {
 		}
 	}
 	defer stopTimer()
+	wrote := false // a batch was just written
 	for {
 		q.mu.Lock()
 		for !q.ready() {
-			if q.fill.len() == 0 {
+			if q.fill.len() == 0 && !wrote {
 				q.due = false
 				stopTimer()
 			} else if timer == nil {
 				timer = q.clock.NewTimer(q.maxWait)
 				timerC = timer.C()
 			}
-			q.idle = true
+			wrote = false
+			q.idle, q.timed = true, timer != nil
 			q.mu.Unlock()
 			select {
 			case <-q.kick:
@@ -293,6 +315,7 @@ func (q *fileQueue) run() {
 		q.mu.Unlock()
 		stopTimer()
 		q.write(batch)
+		wrote = true
 	}
 }
 
@@ -407,8 +430,11 @@ func (q *fileQueue) flush(ctx context.Context) error {
 	target := q.accepted
 	before := q.lostBy
 	q.flushers++
-	q.kickLocked()
+	kick := q.claimKick()
 	q.mu.Unlock()
+	if kick {
+		q.kickWorker()
+	}
 	defer func() {
 		q.mu.Lock()
 		q.flushers--
@@ -451,8 +477,11 @@ func (q *fileQueue) close(ctx context.Context) error {
 	target := q.accepted
 	before := q.lostBy
 	q.wakeLocked() // Block waiters return ErrClosed
-	q.kickLocked()
+	kick := q.claimKick()
 	q.mu.Unlock()
+	if kick {
+		q.kickWorker()
+	}
 	if q.waitResolved(ctx, target) > 0 {
 		close(q.abort)
 		if stuck := q.waitIdle(abortGrace); stuck > 0 {
