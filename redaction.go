@@ -63,9 +63,13 @@ func redactRecord(rd Redactor, r *Record) {
 			}
 		}
 	}
-	for i, a := range r.root {
-		if b, ok := rd.RedactAttr(nil, a); ok {
-			r.SetRootAttr(i, b)
+	if rr, ok := rd.(inPlaceRedactor); ok && !r.rootShared {
+		rr.RedactAttrs(nil, r.root)
+	} else {
+		for i, a := range r.root {
+			if b, ok := rd.RedactAttr(nil, a); ok {
+				r.SetRootAttr(i, b)
+			}
 		}
 	}
 	if r.Scope != nil {

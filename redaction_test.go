@@ -10,6 +10,9 @@ import (
 	"testing"
 
 	"github.com/loggerjs/loggerjs"
+	"github.com/loggerjs/loggerjs/codecs"
+	"github.com/loggerjs/loggerjs/middleware"
+	"github.com/loggerjs/loggerjs/sinks"
 )
 
 // errSlotSink records the error slot of every record it is given.
@@ -89,3 +92,57 @@ func (k keyRedactor) RedactAttr(_ []string, a slog.Attr) (slog.Attr, bool) {
 	return a, false
 }
 func (keyRedactor) RedactMessage(m string) (string, bool) { return m, false }
+
+// TestRootAttrsRedacted checks that root attrs, from middleware and from
+// the context, are redacted like the record's own, in place or not.
+func TestRootAttrsRedacted(t *testing.T) {
+	const secret = "hunter2-s3cr3t"
+	enrich := loggerjs.MiddlewareFunc(func(_ context.Context, r *loggerjs.Record) bool {
+		r.AddRootAttrs(slog.String("password", secret), slog.String("note", "url=https://u:"+secret+"@h/"), slog.Int("n", 1))
+		return true
+	})
+	mw, err := middleware.Redact(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, red := range []struct {
+		name string
+		rd   loggerjs.Redactor
+	}{{"default", nil}, {"middleware.Redact", mw}, {"wrapped", wrappedRedactor{mw}}} {
+		t.Run(red.name, func(t *testing.T) {
+			var buf strings.Builder
+			h, err := loggerjs.NewHandler(loggerjs.Config{
+				Sinks:      map[string]loggerjs.Sink{"s": sinks.Writer(&buf, codecs.JSON(nil))},
+				Loggers:    []loggerjs.LoggerConfig{{Sinks: []string{"s"}}},
+				Middleware: []loggerjs.Middleware{enrich},
+				Redactor:   red.rd,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := loggerjs.WithContextAttrs(context.Background(), slog.String("token", secret))
+			for range 3 { // the pooled root slice is reused
+				slog.New(h).InfoContext(ctx, "m", "k", "v")
+			}
+			out := buf.String()
+			if strings.Contains(out, secret) {
+				t.Fatalf("secret in root attrs written: %s", out)
+			}
+			if got := strings.Count(out, `"password":"[REDACTED]"`); got != 3 {
+				t.Errorf("%d redacted password root attrs, want 3: %s", got, out)
+			}
+			if got := strings.Count(out, `"n":1`); got != 3 {
+				t.Errorf("%d n root attrs, want 3: %s", got, out)
+			}
+		})
+	}
+}
+
+// wrappedRedactor hides the in-place method of the redactor it wraps, so
+// that the handler takes the attr-by-attr path.
+type wrappedRedactor struct{ rd loggerjs.Redactor }
+
+func (w wrappedRedactor) RedactAttr(groups []string, a slog.Attr) (slog.Attr, bool) {
+	return w.rd.RedactAttr(groups, a)
+}
+func (w wrappedRedactor) RedactMessage(m string) (string, bool) { return w.rd.RedactMessage(m) }
