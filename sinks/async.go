@@ -190,7 +190,8 @@ func (s *AsyncSink) writeOne(ctx context.Context, e Entry) (err error) {
 
 // Flush waits until the records queued before the call are written, then
 // flushes the inner sink, within ctx's deadline. It returns a *LossError
-// if records were dropped while it ran (the inner sink failed them), and
+// if records were dropped (the inner sink failed them) since the last
+// Flush or Close reported its losses, and
 // an error naming how many are still queued if ctx ended first; the
 // inner sink's Flush error is joined to it.
 func (s *AsyncSink) Flush(ctx context.Context) error {
@@ -205,9 +206,9 @@ func (s *AsyncSink) Flush(ctx context.Context) error {
 
 // Close stops taking records, writes what is queued until ctx is done,
 // drops and counts the rest, stops the worker and closes the inner sink.
-// It returns a *LossError if records were dropped while it ran (at the
-// deadline, or failed by the inner sink), joined with the inner sink's
-// Close error.
+// It returns a *LossError if records were dropped and not yet reported
+// (at the deadline, or failed by the inner sink), joined with the inner
+// sink's Close error.
 // If the inner sink is stuck in a write past the deadline, Close returns
 // anyway; the worker closes the inner sink and stops once that write
 // returns. Calling Close again does nothing.

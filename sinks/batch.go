@@ -229,7 +229,8 @@ func (s *BatchSink) Codec() loggerjs.Codec { return s.codec }
 // Flush ships every record queued before the call, and returns when they
 // are shipped or dropped, or with an error naming how many are still
 // queued when ctx is done; records still queued then stay queued. If
-// queued records were dropped while it ran (retries exhausted, circuit
+// queued records were dropped since the last Flush or Close reported its
+// losses (retries exhausted, circuit
 // open, rejected by the destination, pushed out of a full queue),
 // Flush returns a *LossError that says how many, and why.
 func (s *BatchSink) Flush(ctx context.Context) error { return s.p.flush(ctx) }
@@ -237,7 +238,7 @@ func (s *BatchSink) Flush(ctx context.Context) error { return s.p.flush(ctx) }
 // Close stops taking records, ships what is queued until ctx is done,
 // drops (and counts as dropped_flush_deadline) what is left then, and
 // stops the sink's goroutines. It returns a *LossError if queued records
-// were dropped while it ran, for any reason. Calling it again does
+// were dropped and not yet reported by a Flush, for any reason. Calling it again does
 // nothing and returns nil.
 func (s *BatchSink) Close(ctx context.Context) error { return s.p.close(ctx) }
 

@@ -66,7 +66,8 @@
 //
 // Flush and Close honour their context's deadline. Each returns a
 // *LossError, which says how many records were lost and why, when
-// records the sink held or was delivering were lost while it ran, as the
+// records the sink held or was delivering were lost (and no earlier
+// Flush or Close reported them), as the
 // OpenTelemetry SDK's Shutdown does; loggerjs.Shutdown and Handler.Close
 // pass it on. A Flush whose deadline passes first returns an error
 // naming the records still queued; they stay queued. Close drops and
@@ -102,21 +103,23 @@
 // trades that check for throughput, counting what it loses); failed writes
 // cut back out of the file; compression through a temporary file and
 // fsync; a mill goroutine that Close stops; ReopenOnSIGHUP; and Flush as
-// fsync. Records are written with one write(2) each on the logging
-// goroutine, so a process that crashes or is killed loses nothing that
-// Write had returned from; Flush is the crash path for the machine going
-// down. Wrap a File in Async to take the write off the logging goroutine.
+// fsync. Records are buffered in memory, as bufio.Writer and zap's
+// BufferedWriteSyncer do (FileOptions.BufferSize, 256 KiB), and written
+// one buffer per write(2), with the path check and the size rotation once
+// per buffer, when the buffer fills, FlushEvery after its first record
+// (1s), at once for a record at or above FlushLevel (Error), and on
+// Flush, Rotate and Close. Records still in the buffer when the process
+// dies without Flush or Close (SIGKILL, os.Exit, a runtime fatal error,
+// an unrecovered panic) are lost; loggerjs.Shutdown and Handler.Close
+// call Close, and so do the crash paths (loggerjs.Recover, Fatal,
+// ShutdownOnSignal). A buffer write that fails is cut back out of the
+// file and its records counted as dropped_write_error.
 //
-// FileOptions.BufferSize trades that for throughput, as bufio.Writer and
-// zap's BufferedWriteSyncer do: records are buffered in memory and
-// written one buffer per write(2), with the path check and the size
-// rotation once per buffer, when the buffer fills, FlushEvery after its
-// first record (1s by default), and on Flush, Rotate and Close. Records
-// still in the buffer when the process dies without Flush or Close
-// (SIGKILL, os.Exit, a runtime fatal error, an unrecovered panic) are
-// lost; loggerjs.Shutdown and Handler.Close call Close, and a crash path
-// should call loggerjs.Flush. A buffer write that fails is cut back out
-// of the file and its records counted as dropped_write_error.
+// FileOptions.WriteThrough writes each record with its own write(2) on
+// the logging goroutine instead, as lumberjack does, so a process that
+// crashes or is killed loses nothing that Write had returned from; Flush
+// is the crash path for the machine going down. Wrap a File in Async to
+// take the writes off the logging goroutine.
 //
 // Package codecs holds the codecs; package loggerjs the handler that
 // routes records to these sinks and counts what they lose.

@@ -45,6 +45,7 @@ type fileQueue struct {
 	accepted int64           // records queued, ever
 	resolved int64           // records written or dropped after being queued
 	lostBy   [numStats]int64 // queued records dropped, by counter
+	reported [numStats]int64 // lostBy as the last Flush or Close reported it
 	progress chan struct{}   // closed and replaced when resolved grows or room appears
 
 	kick    chan struct{}
@@ -428,7 +429,7 @@ func (q *fileQueue) waitResolved(ctx context.Context, target int64) int64 {
 func (q *fileQueue) flush(ctx context.Context) error {
 	q.mu.Lock()
 	target := q.accepted
-	before := q.lostBy
+	before := q.reported
 	q.flushers++
 	kick := q.claimKick()
 	q.mu.Unlock()
@@ -456,6 +457,7 @@ func (q *fileQueue) flush(ctx context.Context) error {
 func (q *fileQueue) lossSince(op string, before [numStats]int64, cause error) *LossError {
 	q.mu.Lock()
 	now := q.lostBy
+	q.reported = now
 	q.mu.Unlock()
 	return lossBetween(op, before, now, cause)
 }
@@ -475,7 +477,7 @@ func (q *fileQueue) close(ctx context.Context) error {
 	q.mu.Lock()
 	q.closing = true
 	target := q.accepted
-	before := q.lostBy
+	before := q.reported
 	q.wakeLocked() // Block waiters return ErrClosed
 	kick := q.claimKick()
 	q.mu.Unlock()

@@ -8,7 +8,10 @@ import (
 )
 
 // A LossError is what a sink's Flush or Close returns when records the
-// sink held or was delivering were lost while the call ran: dropped when
+// sink held or was delivering were lost and no earlier Flush or Close
+// of the sink has reported them: lost while the call ran, or before it
+// (a queued sink's worker may fail a record before Flush is called, and
+// that Flush reports it). They were dropped when
 // its deadline passed, after the retries ran out, by an open circuit
 // breaker, refused by the destination, failed by the file or writer
 // underneath, or written to a file that was removed. The same records are
@@ -19,7 +22,8 @@ import (
 type LossError struct {
 	// Op is "flush" or "close".
 	Op string
-	// Records is how many records were lost during the call.
+	// Records is how many records were lost since the losses were last
+	// reported.
 	Records int64
 	// Reasons splits Records by the SinkStats counter each was counted
 	// under ("dropped_flush_deadline", …).

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/loggerjs/loggerjs"
 	"github.com/loggerjs/loggerjs/codecs"
@@ -67,4 +69,50 @@ func TestOneFailureOneMetaRecord(t *testing.T) {
 		t.Errorf("Lost = %d, want 1", st.Lost())
 	}
 	_ = h.Close(context.Background())
+}
+
+// TestFlushReportsEarlierLosses checks that a Flush reports the records
+// a queued sink lost before it was called, and that the next Flush does
+// not report them again: whether Async's worker fails a record before or
+// during the Flush that follows, the caller of Flush learns of it once.
+func TestFlushReportsEarlierLosses(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		sink func(dir string) (loggerjs.Sink, error)
+	}{
+		{"Async(Writer)", func(string) (loggerjs.Sink, error) {
+			return sinks.Async(sinks.Writer(failingWriter{}, codecs.JSON(nil)), nil), nil
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := c.sink(t.TempDir())
+			if err != nil {
+				t.Skip(err)
+			}
+			h, err := loggerjs.NewHandler(loggerjs.Config{
+				Sinks:   map[string]loggerjs.Sink{"s": s},
+				Loggers: []loggerjs.LoggerConfig{{Sinks: []string{"s"}}},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer h.Close(context.Background())
+			slog.New(h).Warn("lost")
+			// Wait until the worker has failed the record, before any Flush.
+			deadline := time.Now().Add(10 * time.Second)
+			for h.Stats().Lost() < 1 {
+				if time.Now().After(deadline) {
+					t.Fatal("the record was never lost")
+				}
+				runtime.Gosched()
+			}
+			var le *sinks.LossError
+			if err := s.Flush(context.Background()); !errors.As(err, &le) || le.Records != 1 {
+				t.Fatalf("first Flush = %v, want a LossError for 1 record", err)
+			}
+			if err := s.Flush(context.Background()); err != nil {
+				t.Fatalf("second Flush = %v, want nil: the loss was reported already", err)
+			}
+		})
+	}
 }

@@ -188,6 +188,7 @@ type pipeline struct {
 	resolved int64 // records shipped or dropped after being queued
 	accepted int64
 	lostBy   [numStats]int64 // queued records dropped, by counter: what Flush and Close report
+	reported [numStats]int64 // lostBy as the last Flush or Close reported it
 	progress chan struct{}   // closed and replaced when resolved grows or room appears
 
 	kick    chan struct{} // wakes the dispatcher
@@ -740,7 +741,7 @@ func (p *pipeline) setBreaker(s int64) {
 func (p *pipeline) flush(ctx context.Context) error {
 	p.mu.Lock()
 	target := p.accepted
-	before := p.lostBy
+	before := p.reported
 	p.flushers++
 	p.mu.Unlock()
 	defer func() {
@@ -787,6 +788,7 @@ func (p *pipeline) waitResolved(ctx context.Context, target int64) int64 {
 func (p *pipeline) lossSince(op string, before [numStats]int64, cause error) *LossError {
 	p.mu.Lock()
 	now := p.lostBy
+	p.reported = now
 	p.mu.Unlock()
 	return lossBetween(op, before, now, cause)
 }
@@ -814,7 +816,7 @@ func lossBetween(op string, before, now [numStats]int64, cause error) *LossError
 // close stops taking records, delivers what is queued until ctx is done,
 // then drops the rest (counted as dropped_flush_deadline) and stops every
 // goroutine. It returns a *LossError if queued records were dropped
-// while it ran, for any reason. A second close waits for the first.
+// and not yet reported, for any reason. A second close waits for the first.
 func (p *pipeline) close(ctx context.Context) error {
 	if p.closed.Swap(true) {
 		select {
@@ -827,7 +829,7 @@ func (p *pipeline) close(ctx context.Context) error {
 	p.mu.Lock()
 	p.closing = true
 	target := p.accepted
-	before := p.lostBy
+	before := p.reported
 	p.wakeLocked() // Block waiters return ErrClosed
 	p.mu.Unlock()
 	p.signal(p.kick) // closing: ship what is queued without waiting for MaxWait
