@@ -120,7 +120,11 @@ func TestAsyncPolicies(t *testing.T) {
 			}
 			<-done
 			close(w.open)
-			closeNow(t, s)
+			var lost map[string]int64
+			if policy == DropOldest {
+				lost = map[string]int64{"dropped_queue_full": 3} // pushed out of the queue before Close
+			}
+			closeReports(t, s, lost)
 			st := s.SinkStats()
 			n := len(w.lines())
 			if st["dropped_queue_full"] != 3 || n != 9 {

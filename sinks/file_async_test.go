@@ -107,7 +107,11 @@ func TestAsyncFilePolicies(t *testing.T) {
 			}
 			<-done
 			file.mu.Unlock()
-			closeNow(t, s)
+			var lost map[string]int64
+			if tc.policy == DropOldest {
+				lost = map[string]int64{"dropped_queue_full": 3} // pushed out of the queue before Close
+			}
+			closeReports(t, s, lost)
 			st := s.SinkStats()
 			if got := fileMsgs(t, path); got != tc.want || st["dropped_queue_full"] != 3 {
 				t.Fatalf("file holds %q, want %q; stats %v", got, tc.want, st)

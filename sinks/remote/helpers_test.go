@@ -90,6 +90,18 @@ func closeNow(t testing.TB, s loggerjs.Sink) {
 	}
 }
 
+// closeLosing closes s and checks that Close reports, as losses no Flush
+// reported before it, exactly n records under reason.
+func closeLosing(t testing.TB, s loggerjs.Sink, reason string, n int64) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var le *sinks.LossError
+	if err := s.Close(ctx); !errors.As(err, &le) || le.Records != n || le.Reasons[reason] != n {
+		t.Fatalf("Close = %v, want a LossError for %d records, all %s", err, n, reason)
+	}
+}
+
 // fakeClock is a Clock that moves only when a test advances it.
 type fakeClock struct {
 	mu     sync.Mutex

@@ -327,7 +327,7 @@ func TestHTTPStatusClasses(t *testing.T) {
 			s := must(HTTP(c.srv.URL, jsonCodec, o))
 			logN(s, 0, 5)
 			pump(t, clk, tc.reason, func() bool { return s.SinkStats()[tc.reason] == 5 })
-			closeNow(t, s)
+			closeLosing(t, s, tc.reason, 5)
 			if c.requests.Load() != tc.attempts {
 				t.Fatalf("%d requests, want %d", c.requests.Load(), tc.attempts)
 			}
