@@ -408,20 +408,11 @@ func (q *fileQueue) reportDrop(stat int, n int, attrs ...slog.Attr) {
 // waitResolved waits until target records are resolved or ctx is done;
 // it returns how many are left.
 func (q *fileQueue) waitResolved(ctx context.Context, target int64) int64 {
-	for {
+	return awaitProgress(ctx.Done(), nil, func() (int64, <-chan struct{}) {
 		q.mu.Lock()
-		left := target - q.resolved
-		wait := q.progress
-		q.mu.Unlock()
-		if left <= 0 {
-			return 0
-		}
-		select {
-		case <-wait:
-		case <-ctx.Done():
-			return left
-		}
-	}
+		defer q.mu.Unlock()
+		return target - q.resolved, q.progress
+	})
 }
 
 // flush waits until every record queued before it was called is written
@@ -511,20 +502,11 @@ func (q *fileQueue) close(ctx context.Context) error {
 func (q *fileQueue) waitIdle(grace time.Duration) int {
 	t := time.NewTimer(grace)
 	defer t.Stop()
-	for {
+	return int(awaitProgress(nil, t.C, func() (int64, <-chan struct{}) {
 		q.mu.Lock()
-		left := q.fill.len() + q.inflight
-		wait := q.progress
-		q.mu.Unlock()
-		if left == 0 {
-			return 0
-		}
-		select {
-		case <-wait:
-		case <-t.C:
-			return left
-		}
-	}
+		defer q.mu.Unlock()
+		return int64(q.fill.len() + q.inflight), q.progress
+	}))
 }
 
 // snapshot returns the queue's counters and gauges under the names the

@@ -766,20 +766,11 @@ func (p *pipeline) flush(ctx context.Context) error {
 // waitResolved waits until target records are resolved or ctx is done;
 // it returns how many are left.
 func (p *pipeline) waitResolved(ctx context.Context, target int64) int64 {
-	for {
+	return awaitProgress(ctx.Done(), nil, func() (int64, <-chan struct{}) {
 		p.mu.Lock()
-		left := target - p.resolved
-		wait := p.progress
-		p.mu.Unlock()
-		if left <= 0 {
-			return 0
-		}
-		select {
-		case <-wait:
-		case <-ctx.Done():
-			return left
-		}
-	}
+		defer p.mu.Unlock()
+		return target - p.resolved, p.progress
+	})
 }
 
 // lossSince returns a *LossError for the queued records dropped since
@@ -870,20 +861,11 @@ const abortGrace = 100 * time.Millisecond
 func (p *pipeline) waitIdle(grace time.Duration) int {
 	t := time.NewTimer(grace)
 	defer t.Stop()
-	for {
+	return int(awaitProgress(nil, t.C, func() (int64, <-chan struct{}) {
 		p.mu.Lock()
-		left := p.q.len() + p.inflight
-		wait := p.progress
-		p.mu.Unlock()
-		if left == 0 {
-			return 0
-		}
-		select {
-		case <-wait:
-		case <-t.C:
-			return left
-		}
-	}
+		defer p.mu.Unlock()
+		return int64(p.q.len() + p.inflight), p.progress
+	}))
 }
 
 // snapshot returns the pipeline's counters and gauges.
